@@ -1,0 +1,1 @@
+"""The application: store, ingest, export and the `aidcorpus` CLI."""
