@@ -1,0 +1,173 @@
+"""The `aidcorpus` command line: parses arguments and calls one library function per command.
+
+User errors print one line on stderr and exit 2; commands live in corpus/commands.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from corpus import commands
+from corpus.sources import InputError
+from corpus.store import StoreError
+
+EXAMPLES = {
+    "demo": "aidcorpus demo --out demo-output",
+    "crawl": "aidcorpus crawl --site people-xj --warc-dir warc/",
+    "ingest": "aidcorpus ingest --db corpus.db warc/ saved-pages/",
+    "extract": "aidcorpus extract page.html other.html",
+    "clusters": "aidcorpus clusters --db corpus.db --format jsonl",
+    "links": "aidcorpus links --db corpus.db --format jsonl",
+    "figures": "aidcorpus figures --db corpus.db --match 援疆医生",
+    "show": "aidcorpus show --db corpus.db https://www.example.cn/2023/0413/a.html",
+    "export": "aidcorpus export --db corpus.db --format txt --out ../other-tool/input/",
+    "stats": "aidcorpus stats --db corpus.db",
+    "reindex": "aidcorpus reindex --db corpus.db",
+    "sites": "aidcorpus sites",
+    "check-site": "aidcorpus check-site people-xj",
+    "run": "aidcorpus run --config aidcorpus.toml",
+}
+
+
+def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(
+        name,
+        help=help_,
+        description=help_,
+        epilog=f"example:\n  {EXAMPLES[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(func=getattr(commands, "cmd_" + name.replace("-", "_")))
+    return parser
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", required=True, help="corpus database (SQLite file)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aidcorpus",
+        description="Collect a clean, deduplicated corpus of Chinese news on aid to Xinjiang.",
+        epilog="start with:\n  aidcorpus demo --out demo-output",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = _command(sub, "demo", "serve the bundled demo portal, crawl, ingest, dedup and export it")
+    p.add_argument("--out", default="demo-output", help="folder for the WARC, corpus and export")
+
+    p = _command(sub, "crawl", "crawl portals named by site profiles into WARC files")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--site", action="append", help="profile name (repeatable)")
+    group.add_argument("--all", action="store_true", help="every non-local profile")
+    p.add_argument("--warc-dir", default="warc", help="where WARC files go (default: warc/)")
+    p.add_argument("--state", default="crawl-state.db", help="crawl state database")
+    p.add_argument("--base-url", help="base URL substituted for {base} in local profiles")
+    p.add_argument(
+        "--refresh-after",
+        type=float,
+        metavar="DAYS",
+        help="refetch stored articles older than DAYS",
+    )
+    p.add_argument("--max-pages", type=int, help="stop after this many responses")
+
+    p = _command(sub, "ingest", "extract, deduplicate and store WARC, HTML or text files")
+    _db(p)
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="WARC(.gz), HTML or .txt file, or folder"
+    )
+    p.add_argument(
+        "--topic-gate",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="drop off-topic articles: auto = only pages crawled with a profile",
+    )
+    p.add_argument("--batch", type=int, default=200, help="documents per transaction")
+
+    p = _command(sub, "extract", "print the extracted article of each HTML file as JSON lines")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--url", help="the page URL (only with one file)")
+
+    p = _command(sub, "clusters", "print repost clusters, singletons included")
+    _db(p)
+    p.add_argument("--format", choices=("jsonl", "tsv"), default="jsonl")
+    p.add_argument("--min-size", type=int, default=1, help="only clusters with this many copies")
+
+    p = _command(sub, "links", "print linked pairs: shared passages and same-template reports")
+    _db(p)
+    p.add_argument("--format", choices=("jsonl",), default="jsonl")
+    p.add_argument("--kind", choices=("shared-passages", "same-template"))
+
+    p = _command(
+        sub, "figures", "print figures with the documents, outlets and dates carrying them"
+    )
+    _db(p)
+    p.add_argument("--match", help="only figures whose phrase or text contains this")
+    p.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    p = _command(sub, "show", "print one document with its cluster and links")
+    _db(p)
+    p.add_argument("url")
+
+    p = _command(sub, "export", "export canonical documents not yet exported to a folder")
+    _db(p)
+    p.add_argument("--format", choices=("txt", "jsonl", "parquet"), default="txt")
+    p.add_argument("--out", required=True, help="destination folder")
+    p.add_argument("--gzip", action="store_true", help="gzip the JSONL file")
+
+    p = _command(sub, "stats", "print corpus counts")
+    _db(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = _command(sub, "reindex", "rebuild the deduplication index from the store")
+    _db(p)
+
+    _command(sub, "sites", "list the site profiles")
+
+    p = _command(
+        sub, "check-site", "fetch a few pages of a portal live and check discovery and extraction"
+    )
+    p.add_argument("name")
+    p.add_argument("--pages", type=int, default=5, help="article pages to try")
+    p.add_argument("--base-url", help="base URL for a local profile")
+
+    p = _command(sub, "run", "scheduled run: crawl, ingest new WARC files, export (takes a lock)")
+    p.add_argument("--config", default="aidcorpus.toml", help="run configuration (TOML)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    level = logging.WARNING - 10 * args.verbose if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except commands.UserError as exc:
+        return _fail(str(exc))
+    except (StoreError, InputError) as exc:
+        return _fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        return _fail(f"database error: {exc}")
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return _fail("interrupted; everything committed so far is kept")
+
+
+def _fail(message: str) -> int:
+    print(f"aidcorpus: error: {message}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""The store's side of deduplication: place each new document in a cluster, keep links
+and figures, re-choose canonical copies, and keep the dedup index in step with the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.store import Store
+from dedup.cluster import choose_canonical
+from dedup.engine import Deduper, DocView
+from dedup.passages import extract_figures
+from dedup.shingles import exact_hash
+from extract.types import Article
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: str  # "new" | "exact" | "reposts"
+    cluster_id: int
+    links: int
+
+
+class CorpusDeduper:
+    """A dedup.Deduper whose `lookup` reads the store, synchronised with it on open."""
+
+    def __init__(self, store: Store, index_dir: Path) -> None:
+        self.store = store
+        self.index_dir = index_dir
+        self.engine = Deduper(index_dir, lookup=self._lookup)
+        self._sync()
+
+    def _lookup(self, key: str) -> DocView | None:
+        row = self.store.doc_fields(key)
+        if row is None:
+            return None
+        return DocView(row["key"], row["text"], row["published"], row["damage"])
+
+    def _sync(self) -> None:
+        """Add to the index what the store has and it lacks (a crash after a commit)."""
+        indexed = self.engine.keys()
+        stored = self.store.keys()
+        if indexed - stored:
+            log.warning(
+                "index %s holds %d documents the store lacks: rebuilding it",
+                self.index_dir,
+                len(indexed - stored),
+            )
+            self.rebuild()
+            return
+        missing = stored - indexed
+        if missing:
+            log.info("adding %d stored documents missing from the index", len(missing))
+            for row in self.store.iter_texts(missing):
+                self.engine.add(row["key"], row["text"], row["published"])
+            self.engine.save()
+
+    def rebuild(self) -> int:
+        """Recreate the index from every stored document; returns how many were signed."""
+        self.engine.close()
+        shutil.rmtree(self.index_dir, ignore_errors=True)
+        self.engine = Deduper(self.index_dir, lookup=self._lookup)
+        count = 0
+        for row in self.store.iter_texts():
+            self.engine.add(row["key"], row["text"], row["published"])
+            count += 1
+        self.engine.save()
+        return count
+
+    def place(self, key: str, article: Article, source: str) -> Outcome:
+        """Store `article` (inside the caller's transaction) in its cluster; count its links."""
+        verdict = self.engine.check(key, article.text, article.published)
+        match = verdict.exact_of or verdict.repost_of
+        row = self.store.doc_fields(match) if match else None
+        if row is not None:
+            cluster_id = int(row["cluster_id"])
+            kind = "exact" if verdict.exact_of else "reposts"
+        else:
+            cluster_id = self.store.new_cluster()
+            kind = "new"
+        self.store.insert_document(
+            article,
+            key=key,
+            exact_hash=exact_hash(article.text),
+            cluster_id=cluster_id,
+            repost_of=match if row is not None else None,
+            similarity=verdict.similarity if row is not None else None,
+            source=source,
+        )
+        self.engine.add(key, article.text, article.published, verdict=verdict)
+        for link in verdict.links:
+            self.store.add_link(key, link.other, link.kind, link.passages, link.figures)
+        self.store.add_figures(
+            key, ((f.value, f.unit, f.phrase, f.text) for f in extract_figures(article.text))
+        )
+        self.store.set_canonical(cluster_id, choose_canonical(self.store.copies(cluster_id)))
+        return Outcome(kind, cluster_id, len(verdict.links))
+
+    def save(self) -> None:
+        self.engine.save()
+
+    def close(self) -> None:
+        self.engine.close()

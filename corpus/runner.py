@@ -1,0 +1,249 @@
+"""Whole runs: crawl -> ingest of the new WARC files -> export, for `aidcorpus run` and the demo.
+
+`aidcorpus run` reads aidcorpus.toml (paths relative to it) and holds a lock file so two
+scheduled runs never overlap; each run writes a JSON stats file under `runs/`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from corpus.commands import UserError
+from corpus.export import FORMATS, export
+from corpus.ingest import IngestStats, ingest_paths
+from corpus.store import Store
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportTarget:
+    format: str
+    out: Path
+    gzip: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    sites: tuple[str, ...]
+    all_sites: bool
+    warc_dir: Path
+    state: Path
+    db: Path
+    exports: tuple[ExportTarget, ...]
+    refresh_after: float | None = None
+    base_url: str | None = None
+    max_pages: int | None = None
+    runs_dir: Path = field(default=Path("runs"))
+
+
+def load_config(path: Path) -> RunConfig:
+    """Read and validate aidcorpus.toml; every problem is one clear UserError."""
+    if not path.is_file():
+        raise UserError(f"no run configuration at {path} (see README: 'Scheduled runs')")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not valid TOML: {exc}") from None
+    root = path.parent
+    crawl = data.get("crawl", {})
+    corpus = data.get("corpus", {})
+    sites = tuple(crawl.get("sites", ()))
+    if not sites and not crawl.get("all", False):
+        raise UserError(f"{path}: [crawl] needs sites = [...] or all = true")
+    exports = []
+    for i, item in enumerate(data.get("export", [])):
+        fmt = item.get("format", "txt")
+        if fmt not in FORMATS or "out" not in item:
+            raise UserError(
+                f"{path}: [[export]] #{i + 1} needs out = '...' and a format in {FORMATS}"
+            )
+        exports.append(ExportTarget(fmt, root / item["out"], bool(item.get("gzip", False))))
+    return RunConfig(
+        sites=sites,
+        all_sites=bool(crawl.get("all", False)),
+        warc_dir=root / crawl.get("warc_dir", "data/warc"),
+        state=root / crawl.get("state", "data/crawl-state.db"),
+        db=root / corpus.get("db", "data/corpus.db"),
+        exports=tuple(exports),
+        refresh_after=crawl.get("refresh_after_days"),
+        base_url=crawl.get("base_url"),
+        max_pages=crawl.get("max_pages"),
+        runs_dir=root / data.get("runs_dir", "data/runs"),
+    )
+
+
+def crawl_sites(
+    sites: list[str],
+    *,
+    all_sites: bool = False,
+    warc_dir: Path,
+    state_path: Path,
+    base_url: str | None = None,
+    refresh_after: float | None = None,
+    max_pages: int | None = None,
+) -> Any:
+    from crawler.run import crawl
+    from crawler.sites import load_sites
+
+    known = load_sites()
+    if all_sites:
+        sites = sorted(n for n, s in known.items() if not s.local)
+    unknown = [s for s in sites if s not in known]
+    if unknown:
+        raise UserError(f"unknown site {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    settings: dict[str, Any] = {}
+    if refresh_after is not None:
+        settings["AIDCORPUS_REFRESH_AFTER_DAYS"] = refresh_after
+    if max_pages:
+        settings["CLOSESPIDER_PAGECOUNT"] = max_pages
+    return crawl(
+        sites, warc_dir=warc_dir, state_path=state_path, base_url=base_url, settings=settings
+    )
+
+
+@contextmanager
+def run_lock(path: Path) -> Iterator[bool]:
+    """Yield True if this process holds the lock, False if another run holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def scheduled_run(config: RunConfig, *, progress: Progress | None = None) -> str:
+    """crawl -> ingest -> export under a lock; returns the summary printed to the user."""
+    lock = config.db.with_name(config.db.name + ".lock")
+    with run_lock(lock) as held:
+        if not held:
+            return f"another aidcorpus run holds {lock}; nothing to do"
+        return _run(config, progress)
+
+
+def _run(config: RunConfig, progress: Progress | None) -> str:
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    crawl_stats = crawl_sites(
+        list(config.sites),
+        all_sites=config.all_sites,
+        warc_dir=config.warc_dir,
+        state_path=config.state,
+        base_url=config.base_url,
+        refresh_after=config.refresh_after,
+        max_pages=config.max_pages,
+    )
+    timings["crawl_s"] = time.monotonic() - started
+    mark = time.monotonic()
+    config.warc_dir.mkdir(parents=True, exist_ok=True)
+    with Store.open(config.db, create=True) as store:
+        ingest_stats = ingest_paths(store, [config.warc_dir], progress=progress)
+        timings["ingest_s"] = time.monotonic() - mark
+        mark = time.monotonic()
+        exports = [export(store, t.format, t.out, gzip=t.gzip) for t in config.exports]
+    timings["export_s"] = time.monotonic() - mark
+    timings["total_s"] = time.monotonic() - started
+    record = {
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "crawl": _plain(crawl_stats),
+        "ingest": _plain(ingest_stats),
+        "exports": _plain(exports),
+        "timings": timings,
+    }
+    config.runs_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    stats_file = config.runs_dir / f"run-{stamp}.json"
+    stats_file.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    lines = [
+        f"crawl:  {_crawl_line(crawl_stats)}",
+        f"ingest: {ingest_stats.summary()}",
+        *(f"export: {e.summary()}" for e in exports),
+        f"stats:  {stats_file} ({timings['total_s']:.1f} s)",
+    ]
+    return "\n".join(lines)
+
+
+def _crawl_line(stats: Any) -> str:
+    if hasattr(stats, "summary"):
+        return str(stats.summary())
+    return json.dumps(_plain(stats), ensure_ascii=False)
+
+
+def run_demo(out: Path, *, progress: Progress | None = None) -> str:
+    """Serve the bundled demo portal on 127.0.0.1, run the whole pipeline on it, summarise."""
+    from corpus import queries
+    from corpus.demo.server import DemoServer
+    from crawler.sites import load_sites
+
+    out = out.resolve()
+    names = sorted(n for n, s in load_sites().items() if s.local and n.startswith("demo-"))
+    config = RunConfig(
+        sites=tuple(names),
+        all_sites=False,
+        warc_dir=out / "warc",
+        state=out / "crawl-state.db",
+        db=out / "corpus.db",
+        exports=(
+            ExportTarget("txt", out / "export" / "txt"),
+            ExportTarget("jsonl", out / "export" / "jsonl"),
+        ),
+        runs_dir=out / "runs",
+    )
+    with DemoServer() as server:
+        if progress:
+            progress(f"demo portal serving at {server.base_url} ({len(names)} outlets)")
+        config = RunConfig(**{**_fields(config), "base_url": server.base_url})
+        summary = scheduled_run(config, progress=progress)
+    with Store.open(config.db) as store:
+        data = queries.stats(store)
+        multi = [c for c in queries.clusters(store) if len(c["copies"]) > 1]
+    lines = [summary, "", "demo corpus:"]
+    lines.append(
+        f"  documents {data['documents']} in {data['clusters']} clusters;"
+        f" {len(multi)} clusters with more than one copy; links {data['links']}"
+    )
+    for c in multi:
+        lines.append(
+            f"  cluster {c['cluster']}: {len(c['copies'])} copies, canonical {c['canonical']}"
+        )
+    lines.append(f"  skipped: {data['dropped'] or 'none'}")
+    lines.append(f"  corpus: {config.db}")
+    for t in config.exports:
+        lines.append(f"  export ({t.format}): {t.out}")
+    return "\n".join(lines)
+
+
+def _fields(config: RunConfig) -> dict[str, Any]:
+    return {f: getattr(config, f) for f in RunConfig.__dataclass_fields__}
+
+
+__all__ = ["IngestStats", "RunConfig", "crawl_sites", "load_config", "run_demo", "scheduled_run"]

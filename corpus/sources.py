@@ -1,0 +1,158 @@
+"""Ingest inputs -> Pages: WARC(.gz) files, HTML files, plain-text files and folders of them.
+
+A WARC response record carrying `WARC-Aidcorpus-Part-Of` is a part of a multi-page article;
+the parts of one article are grouped so ingest can stitch them (crawler/warc.py writes them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from extract.types import Page
+
+log = logging.getLogger(__name__)
+
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".asp", ".aspx", ".php", ".jsp")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+TEXT_SUFFIXES = (".txt",)
+
+
+class InputError(Exception):
+    """An input path that cannot be ingested (missing, unreadable, not HTML or WARC)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One article to extract: its first page and any continuation pages, in order."""
+
+    page: Page
+    parts: tuple[Page, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input file, identified by its content hash so a second ingest skips it."""
+
+    path: Path
+    kind: str  # "warc" | "html" | "text"
+    sha1: str
+
+
+def kind_of(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
+    if name.endswith(TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def expand(paths: list[Path]) -> list[Source]:
+    """Resolve files and folders into Sources; raise InputError for a bad explicit path."""
+    out: list[Source] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or folder: {path}")
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                kind = kind_of(child)
+                if kind is not None:
+                    out.append(Source(child, kind, _sha1(child)))
+                else:
+                    log.debug("skipping %s: not HTML, text or WARC", child)
+            continue
+        kind = kind_of(path) or _sniff(path)
+        out.append(Source(path, kind, _sha1(path)))
+    return out
+
+
+def read(source: Source) -> Iterator[Input]:
+    if source.kind == "warc":
+        yield from _read_warc(source.path)
+    elif source.kind == "html":
+        yield Input(Page(url=source.path.resolve().as_uri(), body=source.path.read_bytes()))
+    else:
+        yield Input(_text_page(source.path))
+
+
+def _sniff(path: Path) -> str:
+    """An explicitly named file with an unknown suffix must look like HTML."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    if head[:4] == b"WARC" or head[:2] == b"\x1f\x8b":
+        return "warc"
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"\x00" not in head and (probe.startswith(b"<") or b"<html" in probe):
+        return "html"
+    raise InputError(f"{path} is not an HTML, text or WARC file")
+
+
+def _sha1(path: Path) -> str:
+    digest = hashlib.sha1()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    return digest.hexdigest()
+
+
+def _text_page(path: Path) -> Page:
+    """A plain-text file (the seeds' layout) wrapped in minimal HTML, one <p> per line."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    title = html.escape(lines[0]) if lines else ""
+    body = "".join(f"<p>{html.escape(ln)}</p>\n" for ln in lines[1:])
+    doc = (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body><article><h1>{title}</h1>\n{body}</article></body></html>"
+    )
+    return Page(url=path.resolve().as_uri(), body=doc.encode("utf-8"))
+
+
+def _read_warc(path: Path) -> Iterator[Input]:
+    parts: dict[str, list[tuple[int, Page]]] = {}
+    try:
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                status = record.http_headers.get_statuscode()
+                if not status.startswith("2"):
+                    continue
+                page = Page(
+                    url=record.rec_headers.get_header("WARC-Target-URI") or "",
+                    body=record.content_stream().read(),
+                    headers=tuple(record.http_headers.headers),
+                    fetched=record.rec_headers.get_header("WARC-Date"),
+                    site=record.rec_headers.get_header("WARC-Aidcorpus-Site"),
+                )
+                part_of = record.rec_headers.get_header("WARC-Aidcorpus-Part-Of")
+                if part_of:
+                    number = int(record.rec_headers.get_header("WARC-Aidcorpus-Part") or 1)
+                    parts.setdefault(part_of, []).append((number, page))
+                    continue
+                yield Input(page)
+    except ArchiveLoadFailed as exc:
+        raise InputError(f"{path} is not a readable WARC file: {exc}") from None
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: WARC file is truncated or corrupt ({exc})") from None
+    for first_url, numbered in parts.items():
+        ordered = [p for _, p in sorted(numbered, key=lambda np: np[0])]
+        first = next((p for p in ordered if p.url == first_url), ordered[0])
+        rest = tuple(p for p in ordered if p is not first)
+        yield Input(first, rest)

@@ -1,0 +1,241 @@
+"""The corpus store: SQLite (WAL) holding documents, clusters, links, figures and exports.
+
+Every write happens inside `Store.batch()`, one transaction; readers live in corpus/queries.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from extract.types import Article
+
+SCHEMA_VERSION = "1"
+
+
+class StoreError(Exception):
+    """A corpus database that is missing, corrupt or of another schema."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One stored copy, as the canonical rule and the CLI see it."""
+
+    key: str
+    url: str
+    outlet: str | None
+    origin: str | None
+    published: str | None
+    fetched: str | None
+    damage: float
+    length: int
+    cluster_id: int
+
+
+class Store:
+    """A corpus database file. `Store.open(path, create=True)` for writers."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False) -> Store:
+        path = Path(path)
+        if not path.exists() and not create:
+            raise StoreError(f"no corpus database at {path} (create one with `aidcorpus ingest`)")
+        if path.exists() and path.is_dir():
+            raise StoreError(f"{path} is a directory, not a corpus database")
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "documents" not in tables:
+                if not create:
+                    conn.close()
+                    raise StoreError(f"{path} is an SQLite file but not an aidcorpus database")
+                conn.executescript(resources.files("corpus").joinpath("schema.sql").read_text())
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                )
+            version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a readable corpus database: {exc}") from None
+        if version is None or version[0] != SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"{path} has schema {version and version[0]}, expected {SCHEMA_VERSION}"
+            )
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside lands together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- reads used by ingest -------------------------------------------------------------
+
+    def has_url(self, url: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM documents WHERE url=?", (url,)).fetchone()
+        return row is not None
+
+    def has_source(self, sha1: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM sources WHERE sha1=?", (sha1,)).fetchone() is not None
+        )
+
+    def doc_fields(self, key: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT key, text, published, damage, cluster_id FROM documents WHERE key=?", (key,)
+        ).fetchone()
+
+    def keys(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT key FROM documents")}
+
+    def iter_texts(self, keys: Iterable[str] | None = None) -> Iterator[sqlite3.Row]:
+        """Documents in insertion order (all, or the given keys) for (re)indexing."""
+        sql = "SELECT key, text, published FROM documents ORDER BY id"
+        wanted = None if keys is None else set(keys)
+        for row in self.conn.execute(sql):
+            if wanted is None or row["key"] in wanted:
+                yield row
+
+    def copies(self, cluster_id: int) -> list[Copy]:
+        rows = self.conn.execute(
+            "SELECT key, url, outlet, origin, published, fetched, damage, length(text) AS n,"
+            " cluster_id FROM documents WHERE cluster_id=? ORDER BY id",
+            (cluster_id,),
+        )
+        return [
+            Copy(
+                r["key"],
+                r["url"],
+                r["outlet"],
+                r["origin"],
+                r["published"],
+                r["fetched"],
+                r["damage"],
+                r["n"],
+                r["cluster_id"],
+            )
+            for r in rows
+        ]
+
+    # -- writes (inside batch()) ---------------------------------------------------------
+
+    def new_cluster(self) -> int:
+        cur = self.conn.execute("INSERT INTO clusters (size, updated_at) VALUES (0, ?)", (now(),))
+        return int(cur.lastrowid or 0)
+
+    def insert_document(
+        self,
+        article: Article,
+        *,
+        key: str,
+        exact_hash: str,
+        cluster_id: int,
+        repost_of: str | None,
+        similarity: float | None,
+        source: str,
+    ) -> None:
+        a = article
+        self.conn.execute(
+            "INSERT INTO documents (key, url, cluster_id, exact_hash, title, text, published,"
+            " fetched, outlet, origin, original_title, authors, editor, provinces, recipients,"
+            " topic_score, topic_terms, encoding, encoding_reason, damage, site, repost_of,"
+            " similarity, source, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                key,
+                a.url,
+                cluster_id,
+                exact_hash,
+                a.title,
+                a.text,
+                a.published,
+                a.fetched,
+                a.outlet,
+                a.origin,
+                a.original_title,
+                _js(a.authors),
+                a.editor,
+                _js(a.provinces),
+                _js(a.recipients),
+                a.topic_score,
+                _js(a.topic_terms),
+                a.encoding,
+                a.encoding_reason,
+                a.damage,
+                a.site,
+                repost_of,
+                similarity,
+                source,
+                now(),
+            ),
+        )
+        self.conn.execute(
+            "UPDATE clusters SET size = size + 1, updated_at = ? WHERE id = ?", (now(), cluster_id)
+        )
+
+    def set_canonical(self, cluster_id: int, key: str) -> None:
+        self.conn.execute(
+            "UPDATE clusters SET canonical = ?, updated_at = ? WHERE id = ?",
+            (key, now(), cluster_id),
+        )
+
+    def add_link(
+        self, a: str, b: str, kind: str, passages: Iterable[str], figures: Iterable[str]
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO links VALUES (?,?,?,?,?)",
+            (a, b, kind, _js(passages), _js(figures)),
+        )
+
+    def add_figures(self, key: str, figures: Iterable[tuple[str, str, str, str]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO figures VALUES (?,?,?,?,?)", [(key, *f) for f in figures]
+        )
+
+    def add_dropped(self, url: str, reason: str, detail: str, source: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO dropped VALUES (?,?,?,?,?)",
+            (url, reason, detail[:500], source, now()),
+        )
+
+    def add_source(self, sha1: str, path: str, pages: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sources VALUES (?,?,?,?)", (sha1, path, pages, now())
+        )
+
+
+def _js(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
