@@ -1,0 +1,160 @@
+"""Our own main-text finder for Chinese pages: the DOM subtree with the best balance of prose
+(runs carrying Chinese sentence punctuation, few links) against link lists and short junk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree, html
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "head",
+    "nav", "footer", "aside", "svg", "object", "embed", "map", "input", "label",
+)  # fmt: skip
+_BLOCK_TAGS = frozenset(
+    "p div td th tr table tbody ul ol li dl dt dd br h1 h2 h3 h4 h5 h6 section article "
+    "blockquote pre center hr header main body html figure figcaption caption".split()
+)
+# Containers whose id/class name them as page chrome; they rarely hold the article.
+_CHROME_RE = re.compile(
+    r"(^|[-_ ])(nav|menu|footer|foot|sidebar|side|breadcrumb|crumb|share|comment|reply-form|"
+    r"related|recommend|hot|rank|copyright|advert|ad|ads|banner|login|toolbar|topbar|"
+    r"pager|pagination|friend-?link|links)($|[-_ \d])",
+    re.I,
+)
+_SENTENCE_PUNCT = frozenset("，。！？；：、“”,;")
+_HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of text between block boundaries, with the share of it inside links."""
+
+    text: str
+    chars: int
+    link_chars: int
+    punct: int
+
+
+def parse(markup: str) -> html.HtmlElement | None:
+    """Parse HTML text leniently; None when nothing usable comes out."""
+    markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
+    try:
+        root = html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def _prune(root: html.HtmlElement) -> None:
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        _drop(el)
+    for el in list(root.iter(*_DROP_TAGS)):
+        _drop(el)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        style = el.get("style") or ""
+        if _HIDDEN_RE.search(style) or el.get("hidden") is not None:
+            _drop(el)
+
+
+def _drop(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def segments(root: html.HtmlElement) -> tuple[list[Segment], dict[etree._Element, list[int]]]:
+    """Linearise the tree into segments; also map each block element to its segment indexes."""
+    segs: list[Segment] = []
+    owners: dict[etree._Element, list[int]] = {}
+    buf: list[str] = []
+    link = [0]
+    stack: list[etree._Element] = []
+
+    def flush(block: etree._Element) -> None:
+        text = re.sub(r"\s+", " ", "".join(buf)).strip()
+        buf.clear()
+        chars = len(text.replace(" ", ""))
+        if chars:
+            punct = sum(1 for ch in text if ch in _SENTENCE_PUNCT)
+            segs.append(Segment(text, chars, min(link[0], chars), punct))
+            for anc in stack:
+                owners.setdefault(anc, []).append(len(segs) - 1)
+        link[0] = 0
+
+    def walk(el: etree._Element, in_link: bool) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush(stack[-1] if stack else el)
+            stack.append(el)
+        inside = in_link or tag == "a"
+        if el.text:
+            buf.append(el.text)
+            if inside:
+                link[0] += len("".join(el.text.split()))
+        for child in el:
+            walk(child, inside)
+            if child.tail:
+                buf.append(child.tail)
+                if in_link or tag == "a":
+                    link[0] += len("".join(child.tail.split()))
+        if block:
+            flush(el)
+            stack.pop()
+
+    walk(root, False)
+    return segs, owners
+
+
+def _value(seg: Segment) -> float:
+    """Positive for prose, negative for links and short unpunctuated chrome."""
+    link_ratio = seg.link_chars / seg.chars
+    if link_ratio > 0.5:
+        return -1.5 * seg.chars
+    prose = seg.punct >= 1 and seg.chars >= 12 or seg.chars >= 60
+    if prose:
+        return seg.chars * (1.0 - link_ratio) - 2.0 * seg.link_chars
+    return -0.6 * seg.chars
+
+
+def best_block(root: html.HtmlElement) -> tuple[etree._Element | None, list[Segment]]:
+    """The element whose segments sum to the highest prose value, and its segments."""
+    _prune(root)
+    segs, owners = segments(root)
+    values = [_value(s) for s in segs]
+    best, best_score = None, 0.0
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS:
+            continue
+        idx = owners.get(el)
+        if not idx:
+            continue
+        score = sum(values[i] for i in idx)
+        name = f"{el.get('id') or ''} {el.get('class') or ''}"
+        if name.strip() and _CHROME_RE.search(name):
+            score *= 0.5
+        if score > best_score:
+            best, best_score = el, score
+    if best is None:
+        return None, []
+    return best, [segs[i] for i in owners[best]]
+
+
+def density_text(root: html.HtmlElement) -> str:
+    """Lines of the best block, without link-dominated lines."""
+    _, segs = best_block(root)
+    lines = [s.text for s in segs if s.link_chars / s.chars <= 0.5]
+    return "\n".join(lines)
