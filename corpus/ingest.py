@@ -41,7 +41,8 @@ class IngestStats:
     def summary(self) -> str:
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items())) or "none"
         return (
-            f"{self.pages} pages from {self.sources} files ({self.sources_skipped} already ingested):"
+            f"{self.pages} pages from {self.sources} files"
+            f" ({self.sources_skipped} already ingested):"
             f" {self.stored} documents stored ({self.new_clusters} new clusters, {self.reposts}"
             f" reposts, {self.exact} exact copies), {self.already_stored} already stored,"
             f" {self.links} links; dropped: {dropped}"
