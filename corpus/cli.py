@@ -156,6 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except (StoreError, InputError) as exc:
         return _fail(str(exc))
+    except ValueError as exc:
+        # Profile validation (crawler.sites.SiteError) and a dedup index stamped with
+        # other parameters (dedup.params.ParamsMismatch) are the user's to fix.
+        if type(exc).__name__ in ("SiteError", "ParamsMismatch"):
+            return _fail(str(exc))
+        raise
     except sqlite3.DatabaseError as exc:
         return _fail(f"database error: {exc}")
     except BrokenPipeError:
