@@ -1,0 +1,76 @@
+"""Union-find clusters over merge pairs and the canonical-copy rule of a cluster.
+
+Rule (DESIGN "Deduplication"): undamaged text over mojibake, the named original source
+over reposts, earliest publication, then the longest clean text; key breaks ties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Protocol, TypeVar
+
+# Damage scores at or below this count as undamaged: a stray replacement character in a
+# long report should not lose it the canonical place to a later, shorter repost.
+UNDAMAGED = 0.01
+
+
+class CopyLike(Protocol):
+    text: str
+    published: str | None
+    damage: float
+
+
+T = TypeVar("T", bound=CopyLike)
+K = TypeVar("K", bound=Hashable)
+
+
+def _norm_outlet(name: str | None) -> str:
+    return "".join((name or "").split()).lower()
+
+
+def choose_canonical(copies: Sequence[T]) -> T:
+    """The canonical copy among `copies` (DocView, Article or anything with text,
+    published, damage; outlet/origin/key are used when present)."""
+    if not copies:
+        raise ValueError("choose_canonical needs at least one copy")
+    origins = {_norm_outlet(getattr(c, "origin", None)) for c in copies} - {""}
+
+    def is_original(c: T) -> bool:
+        outlet = _norm_outlet(getattr(c, "outlet", None))
+        # A copy is the named original when another copy names its outlet as 来源.
+        return bool(outlet) and any(outlet in o or o in outlet for o in origins)
+
+    def rank(c: T) -> tuple:
+        damaged = c.damage > UNDAMAGED
+        published = c.published or "\uffff"  # unknown dates sort last
+        return (
+            damaged,
+            c.damage if damaged else 0.0,
+            not is_original(c),
+            published,
+            -len(c.text),
+            str(getattr(c, "key", "")),
+        )
+
+    return min(copies, key=rank)
+
+
+def clusters(keys: Iterable[K], pairs: Iterable[tuple[K, K]]) -> list[set[K]]:
+    """Connected components of `pairs` over `keys` (union-find with path halving)."""
+    parent: dict[K, K] = {k: k for k in keys}
+
+    def find(x: K) -> K:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+    groups: dict[K, set[K]] = {}
+    for k in parent:
+        groups.setdefault(find(k), set()).add(k)
+    return sorted(groups.values(), key=lambda g: (-len(g), sorted(map(str, g))))
