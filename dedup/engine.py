@@ -6,7 +6,6 @@ and the documents added in this session. Texts of existing documents come from `
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from dedup.index import DedupIndex
 from dedup.minhash import signature
 from dedup.params import DedupParams, ParamsMismatch
 from dedup.passages import Clause, figure_notes, is_shared_passage, shared_runs, split_clauses
-from dedup.shingles import hash_view, shingle_hashes
+from dedup.shingles import hash_view, shingle_hashes, view_digest
 from dedup.types import DocView, Link, Verdict
 from dedup.verify import overlap, template_conflicts
 
@@ -34,7 +33,7 @@ _MIN_CONTAINED = 150  # shingles: containment alone merges only documents at lea
 class _Prepared:
     text: str
     view: str
-    exact: bytes
+    exact: str
     shingles: np.ndarray  # sorted unique n-gram hashes
     sig: np.ndarray
     clauses: tuple[Clause, ...]
@@ -136,7 +135,7 @@ class Deduper:
         return _Prepared(
             text=text,
             view=view,
-            exact=hashlib.blake2b(view.encode(), digest_size=16).digest(),
+            exact=view_digest(view),
             shingles=hashes,
             sig=signature(hashes, p.num_perm, p.seed),
             clauses=split_clauses(text, p.min_clause_chars),

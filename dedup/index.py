@@ -56,7 +56,7 @@ class DedupIndex:
             self.dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(meta, json.dumps(params.stamp(), indent=1).encode())
         self.keys: set[str] = set()
-        self.exact: dict[bytes, str] = {}
+        self.exact: dict[str, str] = {}
         self.clauses: dict[int, list[str]] = {}
         self.lsh = self._new_lsh()
         state = self.dir / STATE
@@ -79,7 +79,7 @@ class DedupIndex:
             )
         return MinHashLSH(num_perm=p.num_perm, params=(p.bands, p.rows), storage_config=config)
 
-    def add(self, key: str, sig: np.ndarray, exact: bytes, clause_digests: Iterable[int]) -> None:
+    def add(self, key: str, sig: np.ndarray, exact: str, clause_digests: Iterable[int]) -> None:
         if key in self.keys:
             log.debug("dedup index: %s already indexed", key)
             return

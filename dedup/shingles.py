@@ -6,6 +6,7 @@ Only the hash view feeds fingerprints; the stored text is never changed here.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 
@@ -46,6 +47,16 @@ def hash_view(text: str) -> str:
     text = strip_pinyin_glosses(text)
     text = _t2s().convert(text)
     return "".join(ch for ch in text.lower() if _keep(ch))
+
+
+def view_digest(view: str) -> str:
+    """Hex digest of a hash view: equal digests are exact copies."""
+    return hashlib.blake2b(view.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def exact_hash(text: str) -> str:
+    """Exact-copy fingerprint of a stored text: the digest of its hash view."""
+    return view_digest(hash_view(text))
 
 
 def codepoints(view: str) -> np.ndarray:
