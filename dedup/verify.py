@@ -80,8 +80,9 @@ def _char_conflicts(a: str, b: str) -> list[str]:
             continue
         if tag == "replace":
             pa, pb = _places(a, i1, i2), _places(b, j1, j2)
-            if pa and pb and pa != pb:
-                found.append(f"{'/'.join(sorted(pa))} → {'/'.join(sorted(pb))}")
+            # A swap, not a place destroyed by an edit: each side names one the other lacks.
+            if pa - pb and pb - pa:
+                found.append(f"{'/'.join(sorted(pa - pb))} → {'/'.join(sorted(pb - pa))}")
     return found
 
 
