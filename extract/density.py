@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from lxml import etree, html
 
 _DROP_TAGS = (
-    "script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "head",
+    "script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "title",
+    "meta", "link",
     "nav", "footer", "aside", "svg", "object", "embed", "map", "input", "label",
 )  # fmt: skip
 _BLOCK_TAGS = frozenset(
@@ -45,7 +46,25 @@ def parse(markup: str) -> html.HtmlElement | None:
         root = html.document_fromstring(markup)
     except (etree.ParserError, ValueError):
         return None
+    _repair_head(root)
     return root
+
+
+def _repair_head(root: html.HtmlElement) -> None:
+    """Move page content that libxml2 parked in <head> (a script before <html>) into <body>."""
+    head = root.find("head")
+    if head is None:
+        return
+    strays = [el for el in head if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS]
+    if not strays:
+        return
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    first = strays[0]
+    moving = [first, *first.itersiblings()]
+    for el in reversed(moving):
+        body.insert(0, el)
 
 
 def _prune(root: html.HtmlElement) -> None:
@@ -124,7 +143,7 @@ def _value(seg: Segment) -> float:
     link_ratio = seg.link_chars / seg.chars
     if link_ratio > 0.5:
         return -1.5 * seg.chars
-    prose = seg.punct >= 1 and seg.chars >= 12 or seg.chars >= 60
+    prose = (seg.punct >= 1 and seg.chars >= 12) or seg.chars >= 60
     if prose:
         return seg.chars * (1.0 - link_ratio) - 2.0 * seg.link_chars
     return -0.6 * seg.chars
@@ -153,8 +172,7 @@ def best_block(root: html.HtmlElement) -> tuple[etree._Element | None, list[Segm
     return best, [segs[i] for i in owners[best]]
 
 
-def density_text(root: html.HtmlElement) -> str:
-    """Lines of the best block, without link-dominated lines."""
+def density_lines(root: html.HtmlElement) -> list[str]:
+    """Lines of the best block, without link-dominated lines. Prunes `root` in place."""
     _, segs = best_block(root)
-    lines = [s.text for s in segs if s.link_chars / s.chars <= 0.5]
-    return "\n".join(lines)
+    return [s.text for s in segs if s.link_chars / s.chars <= 0.5]

@@ -1,0 +1,112 @@
+"""Chinese portal junk lexicon and line/block rules applied to extracted lines: share/print
+widgets, breadcrumbs, footers, tail sections (相关阅读, 为您推荐), teaser and link lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Whole-line junk: short lines that are page chrome wherever they appear. Each pattern has a
+# name so the bench can report which rule leaked. Lines longer than _SHORT are never judged
+# by these (a sentence that mentions 分享 is prose).
+JUNK_LINES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rx, re.I))
+    for name, rx in (
+        ("share", r"^(分享到|分享至|分享|一键分享|扫一扫|微信扫一扫|扫码|扫描二维码|手机看新闻)"),
+        ("share", r"(分享到|扫一扫|二维码)[:：]?$"),
+        ("correct", r"【?纠错】?|^【?(打印|关闭|关闭窗口|打印本页|打印本文|收藏|推荐给朋友)】?"),
+        ("fontsize", r"(字号|字体)[:：]?\s*[【\[]?\s*大\s*中\s*小|[【\[]\s*大\s*中\s*小\s*[】\]]"),
+        ("prevnext", r"^(上一篇|下一篇|上一页|下一页|上一条|下一条)[:：]?"),
+        ("prevnext", r"^[<《«]{1,2}\s*上一页|下一页\s*[>》»]{1,2}$"),
+        ("tail", r"^(相关阅读|相关新闻|相关报道|相关链接|相关文章|延伸阅读|为您推荐|猜你喜欢)"),
+        ("tail", r"^(24小时热点|热点推荐|热门推荐|热门文章|精彩推荐|推荐阅读|今日推荐|点击排行)"),
+        ("copyright", r"版权所有|copyright|©|all rights reserved|版權所有"),
+        ("icp", r"icp[备證证]|公网安备|公網安備|网上传播视听节目许可证|互联网新闻信息服务许可证"),
+        ("keywords", r"^(关键词|关键字|标签|關鍵詞|TAG)[:：]"),
+        ("editor", r"^[\[【(（]?\s*(责任编辑|責任編輯|编辑|編輯|责编)\s*[:：]"),
+        ("breadcrumb", r"^(当前位置|您现在的位置|您的位置|現在位置|所在位置)[:：]?"),
+        ("breadcrumb", r"^(首页|网站首页)\s*[>»＞›/]"),
+        ("comment", r"^(发表评论|我要评论|网友评论|查看评论|评论\(\d*\)|已有\d+人参与)"),
+        ("backtop", r"^(返回顶部|返回首页|回到顶部|返回页首|\[?返回\]?)$"),
+        ("disclaimer", r"^(声明|免责声明)[:：]|不代表本(网|站|网站|平台)(的)?(观点|立场)"),
+        ("disclaimer", r"如有侵权|请联系(我们|本站)?删除|来源于网络公开|仅供参考.{0,8}不构成"),
+        ("disclaimer", r"未经(书面)?授权.{0,8}(禁止|不得)转载|未經(書面)?授權|转载请注明"),
+        ("contact", r"^(客服热线|联系我们|关于我们|网站地图|广告服务|投稿邮箱)"),
+        ("login", r"^(登录|注册|登录\s*[|/]\s*注册)$"),
+    )
+)
+_SHORT = 80
+# A heading that opens a tail section ends the article: everything after it is chrome.
+_TAIL_HEADING_RE = re.compile(
+    r"^[【\[]?(相关阅读|相关新闻|相关报道|相关链接|相关文章|延伸阅读|为您推荐|猜你喜欢|24小时热点|"
+    r"热点推荐|热门推荐|精彩推荐|推荐阅读|今日推荐|点击排行|热门文章|更多精彩|网友评论|相关推荐)"
+    r"[】\]]?[:：]?\s*$"
+)
+_TEASER_RE = re.compile(r"(\.{3,}|…{1,2}|。。。)\s*$")
+_NUMBERED_RE = re.compile(r"^\s*(\d{1,3}|[①-⑳])\s*[.、．)）]?\s*\S")
+_SENTENCE_END_RE = re.compile(r"[。！？!?」”\"]\s*$")
+_LIST_RUN = 5
+
+
+def junk_rule(line: str) -> str | None:
+    """The name of the junk rule a whole line matches, or None."""
+    if len(line) > _SHORT:
+        return None
+    for name, rx in JUNK_LINES:
+        if rx.search(line):
+            return name
+    return None
+
+
+def _cut_tail(lines: list[str]) -> list[str]:
+    # Only past the first third: a tail heading at the very top is a menu, not the end.
+    start = max(1, len(lines) // 3)
+    for i in range(start, len(lines)):
+        if _TAIL_HEADING_RE.match(lines[i]):
+            return lines[:i]
+    return lines
+
+
+def _list_runs(lines: list[str]) -> set[int]:
+    """Indexes of lines in runs of short numbered items without sentence ends (link lists)."""
+    drop: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, ""]):
+        if len(line) <= 60 and _NUMBERED_RE.match(line) and not _SENTENCE_END_RE.search(line):
+            run.append(i)
+            continue
+        if len(run) >= _LIST_RUN:
+            drop.update(run)
+        run = []
+    return drop
+
+
+def _teasers(lines: list[str]) -> set[int]:
+    """Lines cut off with '...' (content-farm teasers), when two or more come together."""
+    hits = [i for i, line in enumerate(lines) if _TEASER_RE.search(line) and len(line) < 120]
+    drop: set[int] = set()
+    for i in hits:
+        if i - 1 in hits or i + 1 in hits:
+            drop.add(i)
+    return drop
+
+
+def filter_lines(lines: Sequence[str]) -> list[str]:
+    """Drop junk lines, cut tail sections, and remove teaser and link-list runs."""
+    kept = [line for line in lines if junk_rule(line) is None]
+    kept = _cut_tail(kept)
+    drop = _list_runs(kept) | _teasers(kept)
+    return [line for i, line in enumerate(kept) if i not in drop]
+
+
+def leaked(text: str, reference: str = "") -> tuple[str, ...]:
+    """Junk-rule names matched by lines of `text` that `reference` does not contain."""
+    ref = "".join(reference.split())
+    names = []
+    for line in text.splitlines():
+        line = line.strip()
+        rule = junk_rule(line)
+        if rule and "".join(line.split()) not in ref:
+            names.append(rule)
+    return tuple(names)

@@ -1,0 +1,85 @@
+"""Chinese date forms -> ISO 8601: `2023-04-13 11:10:52`, `2023年04月13日`, `2023/4/13`, and
+year-less `4月12日` resolved against a reference date (page or URL date such as /2023/0413/).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_TZ = "+08:00"  # Chinese portals publish in Beijing time
+_FULL_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+)
+_YEARLESS_RE = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
+_URL_RES = (
+    re.compile(r"/((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?=[/_.\-]|\d)"),  # /2023/0413/
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),  # /2005-08/16/
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # /art/2023/4/13/
+    re.compile(r"(?<=[/_t])((?:19|20)\d{2})(\d{2})(\d{2})(?=\d{0,10}[/_.])"),  # t20230413_1.html
+    re.compile(r"/(\d{2})(\d{2})(\d{2})/"),  # /050404/ (yahoo.cn, two-digit year)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    iso: str
+    day: date
+    has_time: bool
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _iso(day: date, hh: str | None, mm: str | None, ss: str | None) -> Found:
+    if hh is None or mm is None or int(hh) > 23 or int(mm) > 59 or int(ss or 0) > 59:
+        return Found(day.isoformat(), day, False)
+    stamp = f"{day.isoformat()}T{int(hh):02d}:{int(mm):02d}:{int(ss or 0):02d}{_TZ}"
+    return Found(stamp, day, True)
+
+
+def find_dates(text: str) -> list[Found]:
+    """Every full date (with year) in `text`, in order."""
+    found = []
+    for m in _FULL_RE.finditer(text):
+        day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if day is not None:
+            found.append(_iso(day, m.group(4), m.group(5), m.group(6)))
+    return found
+
+
+def parse_date(text: str, reference: date | None = None) -> Found | None:
+    """The first date in `text`; a year-less `4月12日` takes its year from `reference`."""
+    full = find_dates(text)
+    if full:
+        return full[0]
+    if reference is None:
+        return None
+    for m in _YEARLESS_RE.finditer(text):
+        day = _valid(reference.year, int(m.group(1)), int(m.group(2)))
+        if day is None:
+            continue
+        if day > reference and (day - reference).days > 31:
+            # "12月30日" in a report dated 1月2日 belongs to the previous year.
+            day = _valid(reference.year - 1, day.month, day.day) or day
+        return Found(day.isoformat(), day, False)
+    return None
+
+
+def url_date(url: str) -> date | None:
+    """A date embedded in a URL path, if any."""
+    for rx in _URL_RES:
+        m = rx.search(url or "")
+        if m:
+            y = int(m.group(1))
+            y = y + 2000 if y < 100 else y
+            day = _valid(y, int(m.group(2)), int(m.group(3)))
+            if day is not None and 1995 <= day.year <= 2100:
+                return day
+    return None

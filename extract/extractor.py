@@ -1,0 +1,155 @@
+"""`extract_page(page) -> Article | Dropped`: decode, parse, pick the main text (trafilatura
+and our density finder, reconciled), drop Chinese portal junk, read metadata. Never raises.
+The only module that imports trafilatura.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from dataclasses import dataclass
+
+import trafilatura
+from lxml import etree
+
+from extract.boilerplate import filter_lines
+from extract.decode import decode_html, split_cleaneval_header
+from extract.density import density_lines, parse
+from extract.metadata import PageMeta, page_meta, parse_lines
+from extract.normalise import clean_text, damage_score
+from extract.places import find_provinces, find_recipients
+from extract.reconcile import reconcile
+from extract.topic import topic_score
+from extract.types import Article, Dropped, Page
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 8 * 1024 * 1024  # portal articles are < 1 MB; bigger is a dump or a trap
+MAX_ELEMENTS = 60_000
+TIME_BUDGET = 10.0  # seconds of CPU per page before we give up with "timeout"
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+
+
+class _Timeout(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    start: float
+    budget: float
+
+    def check(self, stage: str) -> None:
+        if time.process_time() - self.start > self.budget:
+            raise _Timeout(stage)
+
+
+def _precheck(page: Page) -> Dropped | None:
+    body = page.body
+    if not body or not body.strip():
+        return Dropped(page.url, "empty")
+    if len(body) > MAX_BYTES:
+        return Dropped(page.url, "too-large", f"{len(body)} bytes")
+    for name, value in page.headers:
+        if name.lower() == "content-type" and value.strip():
+            if not value.lower().strip().startswith(_HTML_TYPES):
+                return Dropped(page.url, "not-html", value)
+    head = body[:2048]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Dropped(page.url, "binary")
+    return None
+
+
+def extract_page(page: Page, *, time_budget: float = TIME_BUDGET) -> Article | Dropped:
+    """The one entry point: bytes of a page in, an Article or a counted Dropped reason out."""
+    try:
+        dropped = _precheck(page)
+        if dropped is not None:
+            return dropped
+        return _extract(page, _Clock(time.process_time(), time_budget))
+    except _Timeout as exc:
+        return Dropped(page.url, "timeout", str(exc))
+    except Exception as exc:  # the contract: bad input never raises
+        log.warning("extract failed for %s: %r", page.url, exc)
+        return Dropped(page.url, "error", repr(exc)[:200])
+
+
+def main_lines(root: etree._Element) -> list[str]:
+    """The main-text lines of a parsed page, before junk and metadata rules."""
+    traf = trafilatura.extract(
+        copy.deepcopy(root),
+        include_comments=False,
+        include_tables=True,
+        favor_precision=True,
+        deduplicate=False,
+    )
+    dens = density_lines(copy.deepcopy(root))
+    return reconcile((traf or "").splitlines(), dens)
+
+
+def _extract(page: Page, clock: _Clock) -> Article | Dropped:
+    decoded = decode_html(page.body, page.headers)
+    header, markup = split_cleaneval_header(decoded.text)
+    if "<" not in markup[:50_000]:
+        return Dropped(page.url, "not-html", "no markup")
+    root = parse(markup)
+    if root is None:
+        return Dropped(page.url, "empty", "unparseable")
+    if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
+        return Dropped(page.url, "too-large", "element count")
+    clock.check("parse")
+    meta = page_meta(root, page.url, header)
+    lines = main_lines(root)
+    clock.check("extract")
+    lines = [line for line in clean_text("\n".join(lines)).split("\n") if line]
+    lines = _drop_title_echo(lines, meta)
+    lines, found = parse_lines(lines, meta.page_day)
+    lines = filter_lines(lines)
+    text = "\n".join(lines)
+    if not text.strip():
+        return Dropped(page.url, "empty", "no main text")
+    clock.check("clean")
+    score, terms = topic_score(f"{meta.title}\n{text}", page.topic_terms)
+    url = page.url
+    if url.startswith("file://") and meta.canonical:
+        url = meta.canonical
+    return Article(
+        url=url,
+        title=clean_text(meta.title).replace("\n", " "),
+        text=text,
+        published=meta.published or found.published or _url_day(meta),
+        outlet=meta.outlet,
+        origin=found.origin,
+        original_title=found.original_title,
+        authors=found.authors,
+        editor=found.editor,
+        provinces=find_provinces(f"{meta.title}\n{text}"),
+        recipients=find_recipients(f"{meta.title}\n{text}"),
+        topic_score=score,
+        topic_terms=terms,
+        encoding=decoded.encoding,
+        encoding_reason=decoded.reason,
+        damage=round(damage_score(text), 4),
+        fetched=page.fetched,
+        site=page.site,
+        canonical=meta.canonical,
+    )
+
+
+def _url_day(meta: PageMeta) -> str | None:
+    return meta.page_day.isoformat() if meta.page_day else None
+
+
+def _drop_title_echo(lines: list[str], meta: PageMeta) -> list[str]:
+    """Drop repeats of the headline at the top (seed 000 prints it twice); keep the first."""
+    squeezed = "".join(meta.title.split())
+    out: list[str] = []
+    seen = False
+    for i, line in enumerate(lines):
+        if i < 8 and squeezed and "".join(line.split()) == squeezed:
+            if seen:
+                continue
+            seen = True
+        out.append(line)
+    return out

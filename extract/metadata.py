@@ -1,0 +1,163 @@
+"""Page metadata: headline, publication date, outlet, canonical link (from the tree), and the
+metadata lines of the text (来源/转载自, 原标题, 记者/通讯员, 责任编辑), parsed and then removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from extract.dates import find_dates, parse_date, url_date
+from extract.outlets import outlet_for_host
+
+_SEP_RE = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|-(?=[^\d\s]{2,12}$))\s*")
+_DATE_META = (
+    "article:published_time", "og:release_date", "pubdate", "publishdate", "publish_date",
+    "pubtime", "ptime", "dc.date", "dc.date.issued", "date", "sailthru.date",
+    "weibo:article:create_at",
+    "datepublished", "releasedate",
+)  # fmt: skip
+_ORIGIN_RE = re.compile(r"(?:来源|來源|稿件来源|文章来源|消息来源|转载自|轉載自|转自)\s*[:：]?\s*"
+                        r"([^\s|()（）\[\]【】:：,，]{2,30})")  # fmt: skip
+_ORIGINAL_TITLE_RE = re.compile(r"原标题\s*[:：]\s*(.+?)\s*$|原標題\s*[:：]\s*(.+?)\s*$")
+_EDITOR_RE = re.compile(r"(?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：]\s*([^\s\]】)）|]{2,12})")
+_NAME = r"[\u4e00-\u9fff·]{2,4}"
+_AUTHOR_RE = re.compile(
+    rf"(?:^|[\s(（【\[]|本报|本報|新华社|新華社)(?:记者|通讯员|記者|通訊員|作者)\s*[:：]?\s*"
+    rf"((?:{_NAME})(?:[\s、，,]+(?!记者|通讯员|記者|通訊員){_NAME})*)(?=$|[\s)）】\]]|报道|報道|摄|攝)"
+)
+_META_LINE_RE = re.compile(
+    r"^[\[【(（]?\s*(来源|來源|稿件来源|文章来源|转载自|原标题|原標題|责任编辑|責任編輯|编辑|編輯|责编|"
+    r"记者|通讯员|記者|通訊員|作者|发布时间|发布日期|時間|时间|日期)"
+)
+_DATE_ONLY_RE = re.compile(r"^[\s\d\-/.:：年月日时分秒TZ+]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    title: str
+    published: str | None
+    outlet: str | None
+    canonical: str | None
+    page_day: date | None  # the best date known before reading the text
+
+
+@dataclass(frozen=True, slots=True)
+class LineMeta:
+    origin: str | None
+    original_title: str | None
+    authors: tuple[str, ...]
+    editor: str | None
+    published: str | None
+
+
+def _meta(root: etree._Element, *keys: str) -> str | None:
+    wanted = {k.lower() for k in keys}
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key in wanted and (el.get("content") or "").strip():
+            return el.get("content").strip()
+    return None
+
+
+def _text(el: etree._Element) -> str:
+    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+
+
+def _headline(root: etree._Element, cleaneval_title: str | None) -> tuple[str, str | None]:
+    """(headline, site suffix of the <title> if any)."""
+    title_el = root.find(".//title")
+    raw = _text(title_el) if title_el is not None else ""
+    raw = raw or _meta(root, "og:title") or cleaneval_title or ""
+    parts = [p for p in _SEP_RE.split(raw) if p.strip()]
+    suffix = parts[-1].strip() if len(parts) > 1 and len(parts[-1]) <= 16 else None
+    squeezed = re.sub(r"\s+", "", raw)
+    # A heading element whose text is part of <title> is the headline without the site suffix.
+    for tag in ("h1", "h2", "h3"):
+        for el in root.iter(tag):
+            text = _text(el)
+            if 4 <= len(text) <= 120 and re.sub(r"\s+", "", text) in squeezed:
+                return text, suffix
+    og = _meta(root, "og:title")
+    if og and len(og) >= 4 and len(og) < len(raw):
+        return og, suffix
+    head = parts[0].strip() if parts else raw
+    return (head if len(head) >= 4 else raw), suffix
+
+
+def page_meta(root: etree._Element, url: str, cleaneval: dict[str, str]) -> PageMeta:
+    """Metadata read from the parsed page before any pruning."""
+    title, suffix = _headline(root, cleaneval.get("title"))
+    canonical = None
+    for el in root.iter("link"):
+        if (el.get("rel") or "").lower() == "canonical" and el.get("href"):
+            canonical = el.get("href").strip()
+            break
+    canonical = canonical or _meta(root, "og:url")
+    where = canonical or cleaneval.get("id") or url
+    host = urlsplit(where).hostname or ""
+    outlet = _meta(root, "og:site_name") or outlet_for_host(host) or suffix
+    published = None
+    raw = _meta(root, *_DATE_META)
+    if raw:
+        found = find_dates(raw)
+        published = found[0].iso if found else None
+    if published is None:
+        for el in root.iter("time"):
+            found = find_dates(el.get("datetime") or _text(el))
+            if found:
+                published = found[0].iso
+                break
+    day = date.fromisoformat(published[:10]) if published else url_date(where)
+    return PageMeta(title, published, outlet, canonical, day)
+
+
+def _authors(line: str) -> list[str]:
+    names: list[str] = []
+    for m in _AUTHOR_RE.finditer(line):
+        names.extend(n for n in re.split(r"[\s、，,]+", m.group(1)) if n)
+    return names
+
+
+def is_meta_line(line: str) -> bool:
+    """A short line that only carries metadata (来源, 编辑, 记者, a date) and no prose."""
+    if len(line) > 90 or re.search(r"[。！？]", line):
+        return False
+    if _DATE_ONLY_RE.match(line) and find_dates(line):
+        return True
+    if _META_LINE_RE.match(line):
+        return True
+    # "2023-04-13 11:10:52 来源:中华网山西" and "(来源:山西日报)"
+    return bool(find_dates(line) and _ORIGIN_RE.search(line)) or bool(
+        re.fullmatch(
+            r"[(（\[【]\s*(来源|來源|编辑|編輯|责任编辑)\s*[:：][^)）\]】]*[)）\]】]", line
+        )
+    )
+
+
+def parse_lines(lines: list[str], reference: date | None) -> tuple[list[str], LineMeta]:
+    """Read metadata from the text's lines; return the lines without pure metadata lines."""
+    origin = original_title = editor = published = None
+    authors: list[str] = []
+    kept: list[str] = []
+    edge = set(range(min(6, len(lines)))) | set(range(max(0, len(lines) - 6), len(lines)))
+    for i, line in enumerate(lines):
+        meta_line = is_meta_line(line)
+        if meta_line or i in edge:
+            if origin is None and (m := _ORIGIN_RE.search(line)):
+                origin = m.group(1).rstrip("　 ")
+            if original_title is None and (m := _ORIGINAL_TITLE_RE.search(line)):
+                original_title = (m.group(1) or m.group(2)).strip()
+            if editor is None and (m := _EDITOR_RE.search(line)):
+                editor = m.group(1)
+            if published is None and i < 6 and (found := parse_date(line, reference)):
+                published = found.iso if len(line) < 60 else None
+        if i < 6 or meta_line:
+            authors.extend(a for a in _authors(line) if a not in authors)
+        if not meta_line:
+            kept.append(line)
+    return kept, LineMeta(origin, original_title, tuple(authors), editor, published)
