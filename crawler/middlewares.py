@@ -1,0 +1,234 @@
+"""Safety limits, conditional requests, Retry-After back-off and the seen-page skip.
+
+Reads AIDCORPUS_MAX_BODY, RETRY_AFTER_MAX, RETRY_AFTER_DEFAULT and the spider's `site`/`state`.
+Refusals raise IgnoreRequest and count `refused/<reason>` stats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+log = logging.getLogger(__name__)
+
+FEED_TYPES = ("xml", "rss", "atom", "json", "javascript")
+PAGE_TYPES = ("text/html", "application/xhtml", "text/plain", *FEED_TYPES)
+# Magic numbers of files that portals serve under a text/html label.
+BINARY_MAGIC = (
+    b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BM",
+    b"RIFF", b"\xd0\xcf\x11\xe0", b"Rar!", b"7z\xbc\xaf", b"ID3", b"\x00\x00\x00",
+    b"OggS", b"fLaC", b"\x7fELF", b"MZ",
+)  # fmt: skip
+
+
+def _refuse(crawler: Crawler, reason: str, request: Request) -> IgnoreRequest:
+    assert crawler.stats is not None
+    crawler.stats.inc_value(f"refused/{reason}")
+    log.debug("refused (%s): %s", reason, request.url)
+    return IgnoreRequest(f"refused/{reason}: {request.url}")
+
+
+def host_allowed(host: str, domains: tuple[str, ...]) -> bool:
+    return not domains or any(host == d or host.endswith("." + d) for d in domains)
+
+
+def is_public(addr: str) -> bool:
+    ip = ipaddress.ip_address(addr.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class SafetyMiddleware:
+    """Refuse off-site hosts and, for non-local profiles, hosts resolving to private IPs."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self._verdicts: dict[str, bool] = {}  # host -> public; per crawl, not module state
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SafetyMiddleware:
+        return cls(crawler)
+
+    async def _public(self, host: str) -> bool:
+        if host in self._verdicts:
+            return self._verdicts[host]
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+            verdict = bool(infos) and all(is_public(str(info[4][0])) for info in infos)
+        except (OSError, ValueError, socket.gaierror):
+            verdict = True  # unresolvable: the download fails on its own, counted as error
+        self._verdicts[host] = verdict
+        return verdict
+
+    async def process_request(self, request: Request) -> None:
+        spider = self.crawler.spider
+        site = getattr(spider, "site", None)
+        host = (urlsplit(request.url).hostname or "").lower()
+        if site is not None and not host_allowed(host, site.domains()):
+            raise _refuse(self.crawler, "offsite", request)
+        local = site.local if site is not None else getattr(spider, "allow_local", False)
+        if not local and not await self._public(host):
+            raise _refuse(self.crawler, "private-address", request)
+
+
+class ContentGuardMiddleware:
+    """After decompression: refuse oversized bodies and binaries, whatever their label."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.max_body = crawler.settings.getint("AIDCORPUS_MAX_BODY")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ContentGuardMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status != 200:
+            return response
+        if self.max_body and len(response.body) > self.max_body:
+            raise _refuse(self.crawler, "too-large", request)
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        sitemap = request.meta.get("kind") == "sitemap"
+        head = response.body[:1024]
+        if sitemap and head.startswith(b"\x1f\x8b"):
+            return response  # gzipped sitemap; the spider gunzips it within limits
+        if ctype and not any(t in ctype for t in PAGE_TYPES):
+            raise _refuse(self.crawler, "not-html", request)
+        if head.startswith(BINARY_MAGIC) or b"\x00" in head.lstrip(b"\xff\xfe\xef\xbb\xbf"):
+            raise _refuse(self.crawler, "binary", request)
+        return response
+
+
+def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:
+    """Retry-After as delta-seconds or HTTP-date (RFC 9110 §10.2.3)."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Bounded retries; on 429/503 wait Retry-After and slow the whole domain meanwhile."""
+
+    def __init__(self, settings: Any):
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 300.0)
+        self.default_wait = settings.getfloat("RETRY_AFTER_DEFAULT", 5.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if response.status not in (429, 503) or request.meta.get("dont_retry", False):
+            return super().process_response(request, response)
+        header = response.headers.get(b"Retry-After", b"").decode("latin-1")
+        wait = retry_after_seconds(header) if header else None
+        wait = self.default_wait if wait is None else wait
+        stats = self.crawler.stats
+        assert stats is not None
+        if wait > self.max_wait:
+            stats.inc_value("retry/retry-after-too-long")
+            return response
+        retry = self._retry(request, f"{response.status} retry-after {wait:g}s")
+        if retry is None:
+            return response
+        stats.inc_value("backoff/count")
+        await self._back_off(request, wait)
+        return retry
+
+    async def _back_off(self, request: Request, wait: float) -> None:
+        engine = self.crawler.engine
+        slot = None
+        if engine is not None:
+            key = request.meta.get("download_slot")
+            slot = engine.downloader.slots.get(key) if key else None
+        old = slot.delay if slot is not None else 0.0
+        if slot is not None:
+            slot.delay = max(old, wait)  # the domain backs off, not just this URL
+        try:
+            await asyncio.sleep(wait)
+        finally:
+            if slot is not None and slot.delay == max(old, wait):
+                slot.delay = old
+
+
+class ConditionalMiddleware:
+    """If-None-Match / If-Modified-Since for pages refetched every run (lists, feeds)."""
+
+    KINDS = ("list", "feed", "sitemap", "article", "url")
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        state = getattr(self.crawler.spider, "state", None)
+        if state is None or request.meta.get("kind") not in self.KINDS:
+            return
+        if request.meta.get("kind") in ("article", "url"):
+            page = state.get(request.url)
+            if page is None or not page.complete:
+                return  # unfinished article: fetch it whole again
+        for name, value in state.conditional_headers(request.url).items():
+            request.headers.setdefault(name, value)
+        if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("crawl/conditional-requests")
+
+
+class SeenSkipMiddleware:
+    """Drop requests for articles archived whole within the profile's refresh_after_days."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenSkipMiddleware:
+        return cls(crawler)
+
+    def _skip(self, obj: object) -> bool:
+        if not isinstance(obj, Request) or obj.meta.get("kind") not in ("article", "url"):
+            return False
+        spider = self.crawler.spider
+        state = getattr(spider, "state", None)
+        if state is None:
+            return False
+        site = getattr(spider, "site", None)
+        days = site.refresh_after_days if site is not None else 36500
+        if not state.is_fresh(obj.url, days):
+            return False
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("skip/seen")
+        return True
+
+    async def process_spider_output(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for obj in result:
+            if not self._skip(obj):
+                yield obj
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for obj in start:
+            if not self._skip(obj):
+                yield obj

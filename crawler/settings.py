@@ -1,0 +1,80 @@
+"""Every Scrapy setting of the crawler; politeness on by default.
+
+Our own settings: WARC_DIR, WARC_MAX_SIZE, WARC_FSYNC, CRAWL_STATE_PATH, AIDCORPUS_CONTACT_URL,
+AIDCORPUS_MAX_BODY, RETRY_AFTER_MAX, PROGRESS_INTERVAL, AIDCORPUS_BASE_URL.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    AIDCORPUS_VERSION = version("aidcorpus")
+except PackageNotFoundError:  # running from a plain checkout
+    AIDCORPUS_VERSION = "0.0.0"
+
+BOT_NAME = "aidcorpus"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+AIDCORPUS_CONTACT_URL = "https://github.com/aidcorpus/aidcorpus"
+# Truthful: who we are and where to complain. run.py rebuilds it if the contact URL changes.
+USER_AGENT = f"aidcorpus/{AIDCORPUS_VERSION} (+{AIDCORPUS_CONTACT_URL})"
+
+# --- politeness -------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50 %
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- retries: bounded; 429/503 honour Retry-After (crawler.middlewares.RetryAfterMiddleware)
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_AFTER_MAX = 300.0  # seconds; a longer Retry-After gives the page up for this run
+
+# --- limits at the edge -----------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # Scrapy cuts the transfer past this
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+AIDCORPUS_MAX_BODY = 10 * 1024 * 1024  # our own check after decompression
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 100  # with per-site max_list_pages, bounds calendar/pagination traps
+URLLENGTH_LIMIT = 1000
+HTTPERROR_ALLOWED_CODES = [304]  # conditional requests: the spider records a 304
+
+# --- components -------------------------------------------------------------------------
+REQUEST_FINGERPRINTER_CLASS = "crawler.canon.CanonicalFingerprinter"
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SafetyMiddleware": 50,  # before robots.txt: refuse before any I/O
+    "crawler.middlewares.ConditionalMiddleware": 560,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.middlewares.ContentGuardMiddleware": 960,  # after decompression (590)
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.SeenSkipMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.WarcPipeline": 100,
+}
+EXTENSIONS = {
+    "crawler.progress.Progress": 500,
+    "scrapy.extensions.logstats.LogStats": None,
+}
+PROGRESS_INTERVAL = 60.0
+
+WARC_DIR = "warc"
+WARC_MAX_SIZE = 1024**3  # 1 GiB, the usual WARC rotation size
+WARC_FSYNC = False  # flush is enough against SIGKILL; fsync also survives power loss
+CRAWL_STATE_PATH = "crawl-state.sqlite"
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

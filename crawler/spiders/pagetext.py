@@ -1,0 +1,171 @@
+"""Light page reading for the spider: evidence-based decoding, links with anchor text,
+topic terms, feed/sitemap entries and the next part of a multi-page article. No extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector
+from scrapy.http import Response
+
+from extract.decode import decode_html
+from extract.topic import match_terms
+
+NEXT_LABELS = frozenset({"下一页", "下页", "下一頁", "下頁", "后页", "後頁"})
+_PART_LABEL = re.compile(r"^\s*(?:第\s*(\d+)\s*[页頁]|\[?(\d+)\]?)\s*$")
+_BODY_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    text: str
+
+
+def header_pairs(headers: object) -> tuple[tuple[str, str], ...]:
+    """Scrapy Headers -> ((name, value), ...), bytes kept via latin-1."""
+    pairs: list[tuple[str, str]] = []
+    for key, values in headers.items():  # type: ignore[attr-defined]
+        name = key.decode("latin-1")
+        pairs.extend((name, v.decode("latin-1")) for v in values)
+    return tuple(pairs)
+
+
+def page_selector(response: Response) -> Selector:
+    """A selector over the text decoded by evidence (headers often lie about GBK)."""
+    decoded = decode_html(response.body, header_pairs(response.headers))
+    return Selector(text=decoded.text or "<html></html>", type="html")
+
+
+def links(sel: Selector, page_url: str) -> Iterator[Link]:
+    base = sel.xpath("//base/@href").get() or page_url
+    for a in sel.xpath("//a[@href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
+            continue
+        url = urldefrag(urljoin(base, href))[0]
+        if urlsplit(url).scheme in ("http", "https"):
+            yield Link(url, " ".join("".join(a.xpath(".//text()").getall()).split()))
+
+
+def page_terms(sel: Selector, extra: Iterable[str]) -> tuple[str, ...]:
+    title = " ".join(sel.xpath("//title//text() | //h1//text()").getall())
+    body = " ".join(sel.xpath(_BODY_TEXT).getall())
+    return match_terms(f"{title}\n{body}", extra)
+
+
+def link_terms(link: Link, extra: Iterable[str]) -> tuple[str, ...]:
+    return match_terms(f"{link.text} {link.url}", extra)
+
+
+def _stem_re(first_url: str) -> re.Pattern[str]:
+    """`…/name.html` -> parts `…/name_<n>.html` (also `index.html` -> `index_1.html`)."""
+    path_end = first_url.rsplit("/", 1)
+    name = path_end[-1]
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = re.sub(r"_\d+$", "", stem)
+    prefix = re.escape(path_end[0] + "/" + stem) if len(path_end) == 2 else re.escape(stem)
+    suffix = re.escape("." + ext) if ext else ""
+    return re.compile(rf"^{prefix}_(\d+){suffix}$")
+
+
+def next_part(
+    sel: Selector, url: str, first_url: str, part: int, seen: Iterable[str]
+) -> str | None:
+    """URL of part `part + 1` of the article whose first page is `first_url`, if linked."""
+    stem = _stem_re(first_url)
+    folder = url.rsplit("/", 1)[0]
+    done = set(seen) | {url, first_url}
+    labelled: str | None = None
+    numbered: list[tuple[int, str]] = []
+    for link in links(sel, url):
+        if link.url in done:
+            continue
+        m = stem.match(link.url)
+        label = _PART_LABEL.match(link.text)
+        wanted = label is not None and int(label.group(1) or label.group(2)) == part + 1
+        if link.text in NEXT_LABELS and (m or link.url.rsplit("/", 1)[0] == folder):
+            labelled = labelled or link.url
+        elif m and wanted:
+            labelled = labelled or link.url
+        elif m:
+            numbered.append((int(m.group(1)), link.url))
+    if labelled:
+        return labelled
+    return min(numbered)[1] if numbered else None
+
+
+def feed_entries(body: bytes) -> Iterator[Link]:
+    """RSS <item> and Atom <entry>: (link, title + description)."""
+    root = _xml_root(body)
+    if root is None:
+        return
+    for item in root.iter():
+        tag = etree.QName(item).localname if isinstance(item.tag, str) else ""
+        if tag not in ("item", "entry"):
+            continue
+        url, text = "", []
+        for child in item:
+            ctag = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if ctag == "link":
+                url = url or (child.get("href") or child.text or "").strip()
+            elif ctag in ("title", "description", "summary", "category"):
+                text.append(" ".join("".join(child.itertext()).split()))
+        if url:
+            yield Link(url, " ".join(text))
+
+
+def sitemap_entries(body: bytes) -> tuple[str, list[Link]]:
+    """('sitemapindex'|'urlset'|'', entries); news sitemaps give the title as text."""
+    root = _xml_root(body)
+    if root is None:
+        return "", []
+    kind = etree.QName(root).localname
+    out: list[Link] = []
+    for node in root:
+        if not isinstance(node.tag, str):
+            continue
+        loc, text = "", []
+        for el in node.iter():
+            if not isinstance(el.tag, str):
+                continue
+            name = etree.QName(el).localname
+            if name == "loc" and not loc:
+                loc = (el.text or "").strip()
+            elif name in ("title", "keywords"):
+                text.append((el.text or "").strip())
+        if loc:
+            out.append(Link(loc, " ".join(text)))
+    return kind, out
+
+
+def _xml_root(body: bytes) -> etree._Element | None:
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(body.lstrip(), parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def json_strings(body: bytes) -> Iterator[str]:
+    """Every string value in a JSON document (search results)."""
+    try:
+        stack = [json.loads(body)]
+    except ValueError:
+        return
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)

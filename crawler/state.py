@@ -1,0 +1,217 @@
+"""Crawl state (SQLite, WAL): per canonical URL its kind, last fetch, status, validators, hash.
+
+Written only after the page's WARC record is flushed, so a killed run refetches what it
+had not archived. Discovered-but-unfetched pages are kept as pending for the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from crawler.canon import canonical_url
+from crawler.warc import FetchRecord, now_iso
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    canon TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    site TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status INTEGER,            -- NULL: discovered, not fetched yet; 0: network error
+    fetched TEXT,              -- ISO 8601 UTC of the last fetch (or 304)
+    etag TEXT,
+    last_modified TEXT,
+    sha1 TEXT,
+    terms TEXT,                -- topic terms matched, comma-separated
+    kept INTEGER,              -- articles: topic gate verdict
+    complete INTEGER NOT NULL DEFAULT 0,  -- article with all its parts archived
+    attempts INTEGER NOT NULL DEFAULT 0,
+    discovered TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_site ON pages(site, status);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT,
+    sites TEXT NOT NULL,
+    stats TEXT
+);
+"""
+MAX_ATTEMPTS = 3  # a page failing this often is no longer re-queued as pending
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    canon: str
+    url: str
+    site: str
+    kind: str
+    status: int | None
+    fetched: str | None
+    etag: str | None
+    last_modified: str | None
+    sha1: str | None
+    terms: tuple[str, ...]
+    kept: bool | None
+    complete: bool
+    attempts: int
+
+
+def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
+    name = name.lower()
+    return next((v for k, v in headers if k.lower() == name), None)
+
+
+class CrawlState:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get(self, url: str) -> PageState | None:
+        row = self.db.execute(
+            "SELECT canon, url, site, kind, status, fetched, etag, last_modified, sha1, terms,"
+            " kept, complete, attempts FROM pages WHERE canon = ?",
+            (canonical_url(url),),
+        ).fetchone()
+        if row is None:
+            return None
+        terms = tuple(t for t in (row[9] or "").split(",") if t)
+        kept = None if row[10] is None else bool(row[10])
+        return PageState(*row[:9], terms, kept, bool(row[11]), row[12])
+
+    def is_fresh(self, url: str, refresh_after_days: int, now: datetime | None = None) -> bool:
+        """An article archived whole within `refresh_after_days`: no need to fetch it."""
+        page = self.get(url)
+        if page is None or not page.complete or page.fetched is None:
+            return False
+        if page.status not in (200, 304):
+            return False
+        fetched = datetime.fromisoformat(page.fetched.replace("Z", "+00:00"))
+        return (now or datetime.now(UTC)) - fetched < timedelta(days=refresh_after_days)
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        page = self.get(url)
+        if page is None or page.status != 200:
+            return {}
+        headers = {}
+        if page.etag:
+            headers["If-None-Match"] = page.etag
+        if page.last_modified:
+            headers["If-Modified-Since"] = page.last_modified
+        return headers
+
+    def record(self, rec: FetchRecord) -> None:
+        """A response whose WARC record is flushed."""
+        complete = int(rec.last_part and rec.kind in ("article", "url") and rec.part_of is None)
+        values = (
+            rec.url,
+            rec.site,
+            rec.kind,
+            rec.status,
+            rec.fetched,
+            _header(rec.headers, "ETag"),
+            _header(rec.headers, "Last-Modified"),
+            hashlib.sha1(rec.body).hexdigest(),
+            ",".join(rec.topic_terms),
+            None if rec.kept is None else int(rec.kept),
+            complete,
+        )
+        with self.db:
+            for url in dict.fromkeys((rec.request_url, rec.url)):
+                self._upsert(canonical_url(url), values)
+            if rec.part_of is not None and rec.last_part:
+                self.db.execute(
+                    "UPDATE pages SET complete = 1 WHERE canon = ?", (canonical_url(rec.part_of),)
+                )
+
+    def _upsert(self, canon: str, values: tuple[object, ...]) -> None:
+        self.db.execute(
+            "INSERT INTO pages (canon, url, site, kind, status, fetched, etag, last_modified,"
+            " sha1, terms, kept, complete, attempts, discovered)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT(canon) DO UPDATE SET url=excluded.url, site=excluded.site,"
+            " kind=excluded.kind, status=excluded.status, fetched=excluded.fetched,"
+            " etag=excluded.etag, last_modified=excluded.last_modified, sha1=excluded.sha1,"
+            " terms=excluded.terms, kept=excluded.kept, complete=excluded.complete,"
+            " attempts=attempts+1",
+            (canon, *values, now_iso()),
+        )
+
+    def record_not_modified(self, url: str) -> None:
+        """A 304: the stored copy is still current."""
+        with self.db:
+            self.db.execute(
+                "UPDATE pages SET fetched = ?, attempts = 0 WHERE canon = ?",
+                (now_iso(), canonical_url(url)),
+            )
+
+    def record_failure(self, url: str, site: str, kind: str, status: int) -> None:
+        """A failed fetch (status, or 0 for a network error): counted towards MAX_ATTEMPTS."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO pages (canon, url, site, kind, status, fetched, attempts, discovered)"
+                " VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT(canon) DO UPDATE SET"
+                " attempts = attempts + 1,"
+                " status = CASE WHEN complete = 1 THEN status ELSE excluded.status END",
+                (canonical_url(url), url, site, kind, status, now_iso(), now_iso()),
+            )
+
+    def note_discovered(self, site: str, links: Iterable[tuple[str, str]]) -> None:
+        """Remember requested (url, kind) pairs so a killed run re-queues them."""
+        stamp = now_iso()
+        rows = [(canonical_url(u), u, site, kind, stamp) for u, kind in links]
+        if rows:
+            with self.db:
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO pages (canon, url, site, kind, discovered)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
+
+    def pending(self, site: str, limit: int = 10_000) -> list[tuple[str, str]]:
+        """(url, kind) of pages discovered earlier and not yet archived whole."""
+        rows = self.db.execute(
+            "SELECT url, kind FROM pages WHERE site = ? AND attempts < ? AND kind != 'part' AND"
+            " (status IS NULL OR status = 0 OR status >= 500"
+            "  OR (kind IN ('article', 'url') AND complete = 0 AND status = 200))"
+            " ORDER BY discovered LIMIT ?",
+            (site, MAX_ATTEMPTS, limit),
+        )
+        found = [(u, k) for u, k in rows]
+        with self.db:  # each re-queue counts, so a page that never completes stops coming back
+            self.db.executemany(
+                "UPDATE pages SET attempts = attempts + 1 WHERE canon = ?",
+                [(canonical_url(u),) for u, _ in found],
+            )
+        return found
+
+    def start_run(self, sites: Iterable[str]) -> int:
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO runs (started, sites) VALUES (?, ?)", (now_iso(), ",".join(sites))
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, stats: dict[str, object]) -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE runs SET finished = ?, stats = ? WHERE id = ?",
+                (now_iso(), json.dumps(stats, default=str), run_id),
+            )
+
+    def counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT kind, COUNT(*) FROM pages GROUP BY kind")
+        return {k: n for k, n in rows}
