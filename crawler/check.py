@@ -13,9 +13,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 from parsel import Selector
+from protego import Protego  # Scrapy's own robots.txt parser: same verdicts as the crawl
 
 from crawler.settings import DOWNLOAD_MAXSIZE, USER_AGENT
 from crawler.sites import Site, SiteError, get_site, load_sites
@@ -121,7 +121,7 @@ class _Fetcher:
     deadline: float
     user_agent: str
     allow_loopback: bool
-    robots: dict[str, RobotFileParser | None] = field(default_factory=dict)
+    robots: dict[str, Protego | None] = field(default_factory=dict)
     last: dict[str, float] = field(default_factory=dict)
     count: int = 0
 
@@ -144,8 +144,9 @@ class _Fetcher:
         self.count += 1
         timeout = max(0.1, min(self.timeout, self.deadline - time.monotonic()))
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+        opener = urllib.request.build_opener(_Redirects(self.allow_loopback))
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:
+            with opener.open(request, timeout=timeout) as resp:
                 body = resp.read(DOWNLOAD_MAXSIZE + 1)
                 headers = tuple(resp.headers.items())
                 status, final = resp.status, resp.geturl()
@@ -170,17 +171,24 @@ class _Fetcher:
         origin = _origin(url)
         if origin not in self.robots:
             resp = self._fetch(origin + "/robots.txt")
-            parser: RobotFileParser | None = RobotFileParser(origin + "/robots.txt")
-            assert parser is not None
-            if resp.status in (401, 403):
-                parser.disallow_all = True
-            elif resp.status == 200:
-                parser.parse(resp.body.decode("utf-8", "replace").splitlines())
-            else:  # no robots.txt (or unreachable): everything is allowed, as in Scrapy
-                parser = None
-            self.robots[origin] = parser
+            # as in Scrapy: a missing or unreachable robots.txt allows everything
+            text = resp.body.decode("utf-8", "replace") if resp.status == 200 else ""
+            self.robots[origin] = Protego.parse(text) if text else None
         parser = self.robots[origin]
-        return parser is None or parser.can_fetch(self.user_agent, url)
+        return parser is None or parser.can_fetch(url, self.user_agent)
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but never from a real portal into a loopback address."""
+
+    def __init__(self, allow_loopback: bool):
+        self.allow_loopback = allow_loopback
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        host = (urlsplit(newurl).hostname or "").lower()
+        if not self.allow_loopback and host.startswith(LOOPBACK):
+            raise urllib.error.HTTPError(newurl, code, "redirect to loopback refused", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _origin(url: str) -> str:
