@@ -15,9 +15,8 @@ UNDAMAGED = 0.01
 
 
 class CopyLike(Protocol):
-    text: str
     published: str | None
-    damage: float
+    damage: float  # and `length` (characters) or `text`
 
 
 T = TypeVar("T", bound=CopyLike)
@@ -29,8 +28,8 @@ def _norm_outlet(name: str | None) -> str:
 
 
 def choose_canonical(copies: Sequence[T]) -> T:
-    """The canonical copy among `copies` (DocView, Article or anything with text,
-    published, damage; outlet/origin/key are used when present)."""
+    """The canonical copy among `copies` (DocView, Article, corpus Copy: anything with
+    published, damage and `length` or `text`; outlet/origin/key are used when present)."""
     if not copies:
         raise ValueError("choose_canonical needs at least one copy")
     origins = {_norm_outlet(getattr(c, "origin", None)) for c in copies} - {""}
@@ -48,11 +47,16 @@ def choose_canonical(copies: Sequence[T]) -> T:
             c.damage if damaged else 0.0,
             not is_original(c),
             published,
-            -len(c.text),
+            -_length(c),
             str(getattr(c, "key", "")),
         )
 
     return min(copies, key=rank)
+
+
+def _length(copy: CopyLike) -> int:
+    length = getattr(copy, "length", None)
+    return int(length) if length is not None else len(getattr(copy, "text", ""))
 
 
 def clusters(keys: Iterable[K], pairs: Iterable[tuple[K, K]]) -> list[set[K]]:
