@@ -15,6 +15,7 @@ UNDAMAGED = 0.01
 
 
 class CopyLike(Protocol):
+    key: str
     published: str | None
     damage: float  # and `length` (characters) or `text`
 
@@ -27,9 +28,9 @@ def _norm_outlet(name: str | None) -> str:
     return "".join((name or "").split()).lower()
 
 
-def choose_canonical(copies: Sequence[T]) -> T:
+def choose_canonical(copies: Sequence[T]) -> str:
     """The canonical copy among `copies` (DocView, Article, corpus Copy: anything with
-    published, damage and `length` or `text`; outlet/origin/key are used when present)."""
+    key, published, damage and `length` or `text`; outlet/origin when present): its key."""
     if not copies:
         raise ValueError("choose_canonical needs at least one copy")
     origins = {_norm_outlet(getattr(c, "origin", None)) for c in copies} - {""}
@@ -48,10 +49,10 @@ def choose_canonical(copies: Sequence[T]) -> T:
             not is_original(c),
             published,
             -_length(c),
-            str(getattr(c, "key", "")),
+            str(c.key),
         )
 
-    return min(copies, key=rank)
+    return str(min(copies, key=rank).key)
 
 
 def _length(copy: CopyLike) -> int:

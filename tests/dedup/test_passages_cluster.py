@@ -27,12 +27,12 @@ def test_choose_canonical_rule_order() -> None:
     clean_late = DocView("a", "x" * 100, "2023-05-01", 0.0, outlet="新华网", origin="山西日报")
     original = DocView("b", "x" * 90, "2023-05-02", 0.0, outlet="山西日报")
     damaged = DocView("c", "x" * 200, "2023-04-01", 0.3, outlet="山西日报")
-    assert choose_canonical([clean_late, original, damaged]).key == "b"
+    assert choose_canonical([clean_late, original, damaged]) == "b"
     early = DocView("d", "x" * 50, "2023-04-30", 0.0, outlet="某网")
-    assert choose_canonical([clean_late, early]).key == "d"
+    assert choose_canonical([clean_late, early]) == "d"
     longer = DocView("e", "x" * 120, "2023-04-30", 0.0, outlet="另网")
-    assert choose_canonical([early, longer]).key == "e"
-    assert choose_canonical([damaged, DocView("f", "y", None, 0.5)]).key == "c"
+    assert choose_canonical([early, longer]) == "e"
+    assert choose_canonical([damaged, DocView("f", "y", None, 0.5)]) == "c"
 
 
 def test_clusters_are_connected_components() -> None:
