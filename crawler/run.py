@@ -77,6 +77,40 @@ def crawl(
     """Crawl the named profiles (or, with `urls`, one URL list named site_names[0])."""
     if urls is None:
         _resolve(site_names, sites_dir, base_url)  # fail fast, in the caller's process
+    with tempfile.TemporaryDirectory(prefix="aidcorpus-crawl-") as tmp:
+        argv, result = crawl_command(
+            site_names,
+            spec_dir=Path(tmp),
+            warc_dir=warc_dir,
+            state_path=state_path,
+            base_url=base_url,
+            settings=settings,
+            sites_dir=sites_dir,
+            urls=urls,
+        )
+        proc = subprocess.run(argv, timeout=timeout, check=False)
+        if proc.returncode != 0 or not result.exists():
+            raise CrawlError(f"crawl of {', '.join(site_names)} failed (exit {proc.returncode})")
+        data = json.loads(result.read_text(encoding="utf-8"))
+    data["sites"] = tuple(data["sites"])
+    data["warc_files"] = tuple(data["warc_files"])
+    data["recovered_files"] = tuple(data["recovered_files"])
+    return CrawlStats(**data)
+
+
+def crawl_command(
+    site_names: list[str],
+    *,
+    spec_dir: Path,
+    warc_dir: Path,
+    state_path: Path,
+    base_url: str | None = None,
+    settings: dict[str, Any] | None = None,
+    sites_dir: Path | None = None,
+    urls: list[str] | None = None,
+) -> tuple[list[str], Path]:
+    """Write the child's job spec into spec_dir: (argv to run it, path of its JSON result)."""
+    result = Path(spec_dir) / "result.json"
     spec = {
         "sites": list(site_names),
         "sites_dir": str(sites_dir) if sites_dir else None,
@@ -85,22 +119,11 @@ def crawl(
         "state_path": str(Path(state_path).resolve()),
         "settings": settings or {},
         "urls": urls,
+        "result_path": str(result),
     }
-    with tempfile.TemporaryDirectory(prefix="aidcorpus-crawl-") as tmp:
-        spec_path = Path(tmp) / "spec.json"
-        spec["result_path"] = str(Path(tmp) / "result.json")
-        spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-        proc = subprocess.run(
-            [sys.executable, "-m", "crawler.run", str(spec_path)], timeout=timeout, check=False
-        )
-        result = Path(spec["result_path"])
-        if proc.returncode != 0 or not result.exists():
-            raise CrawlError(f"crawl of {', '.join(site_names)} failed (exit {proc.returncode})")
-        data = json.loads(result.read_text(encoding="utf-8"))
-    data["sites"] = tuple(data["sites"])
-    data["warc_files"] = tuple(data["warc_files"])
-    data["recovered_files"] = tuple(data["recovered_files"])
-    return CrawlStats(**data)
+    spec_path = Path(spec_dir) / "spec.json"
+    spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    return [sys.executable, "-m", "crawler.run", str(spec_path)], result
 
 
 def build_settings(spec: dict[str, Any]) -> Any:

@@ -73,7 +73,7 @@ class WarcWriter:
         fh = open(self._path, "wb")
         self._fh = fh
         writer = WARCWriter(fh, gzip=True)
-        info = writer.create_warcinfo_record(name, {"software": "aidcorpus", "format": "WARC 1.1"})
+        info = writer.create_warcinfo_record(name, {"software": "aidcorpus", "format": "WARC File Format 1.0"})
         writer.write_record(info)
         self._writer = writer
         return writer
@@ -116,7 +116,7 @@ class WarcWriter:
             http_headers=http,
             warc_headers_dict=extra,
         )
-        # the response's WARC-Concurrent-To ties the request to it (WARC 1.1 §5.7)
+        # the response's WARC-Concurrent-To ties the request to it (WARC 1.0 §5.7)
         request.rec_headers.add_header(
             "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
         )

@@ -144,12 +144,20 @@ class PortalSpider(Spider):
             )
         return True
 
+    def _then_record(
+        self, response: Response, kind: str, found: list[tuple[str, str]]
+    ) -> Iterator[Any]:
+        """Note the links as discovered *before* the page is recorded: a kill in between
+        must not leave a stored list page (answered 304 next time) whose links are lost."""
+        requests = list(self._follow(found))
+        yield self._record(response, kind)
+        yield from requests
+
     # --- callbacks --------------------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
             return
-        yield self._record(response, "list")
         sel = pagetext.page_selector(response)
         found: list[tuple[str, str]] = []
         for link in pagetext.links(sel, response.url):
@@ -160,7 +168,7 @@ class PortalSpider(Spider):
                 found.append((link.url, "article"))
             elif self.list_re is not None and self.list_re.search(link.url):
                 found.append((link.url, "list"))
-        yield from self._follow(found)
+        yield from self._then_record(response, "list", found)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
@@ -204,7 +212,6 @@ class PortalSpider(Spider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
             return
-        yield self._record(response, "feed")
         found = []
         for entry in pagetext.feed_entries(response.body):
             url = urljoin(response.url, entry.url)
@@ -214,12 +221,11 @@ class PortalSpider(Spider):
                 self._stat("gate/link-dropped")
             else:
                 found.append((url, "article"))
-        yield from self._follow(found)
+        yield from self._then_record(response, "feed", found)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
             return
-        yield self._record(response, "sitemap")
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.crawler.settings.getint("AIDCORPUS_MAX_BODY"))
@@ -238,18 +244,17 @@ class PortalSpider(Spider):
         if len([k for _, k in found if k == "sitemap"]) > self.site.max_list_pages:
             self._stat("trap/sitemap-limit")
             found = found[: self.site.max_list_pages]
-        yield from self._follow(found)
+        yield from self._then_record(response, "sitemap", found)
 
     def parse_search(self, response: Response) -> Iterator[Any]:
         assert self.site.search is not None
-        yield self._record(response, "search")
         if self.site.search.format == "json":
             urls = [urljoin(response.url, s.strip()) for s in pagetext.json_strings(response.body)]
         else:
             sel = pagetext.page_selector(response)
             urls = [link.url for link in pagetext.links(sel, response.url)]
         found = list(dict.fromkeys(u for u in urls if self.article_re.search(u)))
-        yield from self._follow((u, "article") for u in found)
+        yield from self._then_record(response, "search", [(u, "article") for u in found])
         page = int(response.meta.get("page", 1))
         if found and page < self.site.search.max_pages:
             yield self._search_req(response.meta["query"], page + 1)

@@ -37,8 +37,10 @@ class Portal:
     multipart: int = 3  # article 3 has this many parts
     sitemap_only: int = 900  # article id linked only from the sitemap
     feed_only: int = 901  # article id linked only from the feed
+    article_delay: float = 0.0  # seconds per article response (crash tests)
     log: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     hits: dict[str, int] = field(default_factory=dict)
+    times: dict[str, list[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def articles(self) -> list[int]:
@@ -82,6 +84,7 @@ class Portal:
                 links = [("/news/", "首页")]
                 if i == 3 and part < self.multipart:
                     links.append((f"{base}_{part + 1}.html", "下一页"))
+                time.sleep(self.article_delay)
                 text = (ON_TOPIC if i % 2 else OFF_TOPIC) + f" 第{part}部分 文章{i}"
                 return 200, html, _page(f"文章{i}", text, links).encode()
         return None
@@ -109,6 +112,7 @@ class Handler(BaseHTTPRequestHandler):
             portal.log.append((path, {k: v for k, v in self.headers.items()}))
             portal.hits[path] = portal.hits.get(path, 0) + 1
             hits = portal.hits[path]
+            portal.times.setdefault(path, []).append(time.monotonic())
         if path.startswith("/bad/"):
             return self._bad(path, hits)
         page = portal.render(path)

@@ -1,0 +1,75 @@
+"""Page reading helpers: next part of multi-page articles, feeds, sitemaps, JSON search."""
+
+from __future__ import annotations
+
+from parsel import Selector
+
+from crawler.spiders.pagetext import (
+    feed_entries,
+    json_strings,
+    link_terms,
+    links,
+    next_part,
+    sitemap_entries,
+)
+
+BASE = "http://www.example.cn/news/2024/0413/"
+
+
+def sel(anchors: str) -> Selector:
+    return Selector(text=f"<html><body><p>正文</p>{anchors}</body></html>")
+
+
+def test_next_part_by_label_and_by_number() -> None:
+    first = BASE + "c1.html"
+    s = sel('<a href="c1_2.html">下一页</a><a href="/other.html">下一篇</a>')
+    assert next_part(s, first, first, 1, ()) == BASE + "c1_2.html"
+    s = sel('<a href="c1.html">1</a><a href="c1_2.html">2</a><a href="c1_3.html">3</a>')
+    assert next_part(s, BASE + "c1_2.html", first, 2, (first,)) == BASE + "c1_3.html"
+    s = sel('<a href="index.html">1</a><a href="index_1.html">第2页</a>')
+    assert next_part(s, BASE + "index.html", BASE + "index.html", 1, ()) == BASE + "index_1.html"
+    assert next_part(sel('<a href="/news/">下一篇</a>'), first, first, 1, ()) is None
+    last = sel('<a href="c1.html">1</a><a href="c1_2.html">2</a>')
+    assert next_part(last, BASE + "c1_2.html", first, 2, (first,)) is None
+
+
+def test_links_resolve_and_skip_scripts() -> None:
+    s = sel('<a href="c2.html#top"> 援疆 <b>新闻</b></a><a href="javascript:void(0)">x</a>')
+    [link] = list(links(s, BASE + "index.html"))
+    assert link.url == BASE + "c2.html" and link.text == "援疆 新闻"
+    assert "援疆" in link_terms(link, ())
+
+
+def test_feeds_rss_and_atom() -> None:
+    rss = b"""<?xml version="1.0"?><rss><channel><item><title>\xe6\x8f\xb4\xe7\x96\x86</title>
+    <link>http://e.cn/a.html</link></item></channel></rss>"""
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title>
+    <link href="http://e.cn/b.html"/></entry></feed>"""
+    assert [(e.url, e.text) for e in feed_entries(rss)] == [("http://e.cn/a.html", "援疆")]
+    assert [e.url for e in feed_entries(atom)] == ["http://e.cn/b.html"]
+    assert list(feed_entries(b"not xml at all")) == []
+
+
+def test_sitemaps_index_and_news() -> None:
+    index = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <sitemap><loc>http://e.cn/s1.xml</loc></sitemap></sitemapindex>"""
+    news = """<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>
+      <loc>http://e.cn/a.html</loc><news:news><news:title>对口支援新篇章</news:title>
+      </news:news></url></urlset>""".encode()
+    assert sitemap_entries(index) == ("sitemapindex", [feed_link("http://e.cn/s1.xml", "")])
+    kind, entries = sitemap_entries(news)
+    assert kind == "urlset" and entries[0].url == "http://e.cn/a.html"
+    assert "对口支援" in entries[0].text
+
+
+def feed_link(url: str, text: str) -> object:
+    from crawler.spiders.pagetext import Link
+
+    return Link(url, text)
+
+
+def test_json_strings_walks_everything() -> None:
+    body = b'{"data": {"list": [{"url": "/a/1.html", "n": 3}, ["x", {"u": "/a/2.html"}]]}}'
+    assert {"/a/1.html", "/a/2.html", "x"} <= set(json_strings(body))
+    assert list(json_strings(b"<html>")) == []

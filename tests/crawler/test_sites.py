@@ -1,0 +1,92 @@
+"""Profile loading and validation: clear messages naming file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.sites import SiteError, get_site, load_sites
+
+SITES = Path(__file__).resolve().parent / "sites"
+GOOD = """
+name = "{name}"
+start_urls = ["https://www.example.cn/news/"]
+article_pattern = '/news/\\d+\\.html$'
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_test_profiles_load_and_resolve_base() -> None:
+    sites = load_sites(SITES)
+    assert {"test-portal", "test-bad"} <= set(sites)
+    site = sites["test-portal"].for_base("http://127.0.0.1:8765/")
+    assert site.start_urls == ("http://127.0.0.1:8765/news/",)
+    assert site.domains() == ("127.0.0.1",)
+    assert site.article_re().search("http://127.0.0.1:8765/news/2024/0101/a1.html")
+
+
+def test_good_profile_defaults(tmp_path: Path) -> None:
+    write(tmp_path, "ok-site", GOOD.format(name="ok-site"))
+    site = load_sites(tmp_path)["ok-site"]
+    assert site.domains() == ("www.example.cn",)
+    assert site.refresh_after_days == 30 and not site.local and site.search is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ("colour = 'red'", "colour"),
+        ("list_pattern = '(unclosed'", "list_pattern"),
+        ("gate_links = 'yes'", "gate_links"),
+        ("max_parts = 0", "max_parts"),
+        ("[search]\nurl = 'https://so.example.cn/s?q={query}&page={page}'\nformat = 'xml'",
+         "search.format"),
+    ],
+)  # fmt: skip
+def test_bad_fields_are_named(tmp_path: Path, extra: str, field: str) -> None:
+    path = write(tmp_path, "bad-site", GOOD.format(name="bad-site") + extra + "\n")
+    with pytest.raises(SiteError) as err:
+        load_sites(tmp_path)
+    assert str(path) in str(err.value) and repr(field) in str(err.value)
+
+
+def test_missing_sources_and_bad_names(tmp_path: Path) -> None:
+    write(tmp_path, "nothing", "name = 'nothing'\narticle_pattern = 'x'\n")
+    with pytest.raises(SiteError, match="start_urls, sitemaps, feeds or search"):
+        load_sites(tmp_path)
+    (tmp_path / "nothing.toml").unlink()
+    write(tmp_path, "Bad_Name", GOOD.format(name="Bad_Name"))
+    with pytest.raises(SiteError, match=r"\[a-z0-9-\]\+"):
+        load_sites(tmp_path)
+    (tmp_path / "Bad_Name.toml").unlink()
+    write(tmp_path, "file-name", GOOD.format(name="other-name"))
+    with pytest.raises(SiteError, match="differs from the file name"):
+        load_sites(tmp_path)
+
+
+def test_base_only_in_local_profiles(tmp_path: Path) -> None:
+    write(
+        tmp_path, "remote", GOOD.format(name="remote").replace("https://www.example.cn", "{base}")
+    )
+    with pytest.raises(SiteError, match="not local"):
+        load_sites(tmp_path)
+
+
+def test_get_site_lists_known_names(tmp_path: Path) -> None:
+    write(tmp_path, "only-one", GOOD.format(name="only-one"))
+    assert get_site("only-one", tmp_path).name == "only-one"
+    with pytest.raises(SiteError, match="known sites: only-one"):
+        get_site("nope", tmp_path)
+
+
+def test_shipped_profiles_validate() -> None:
+    sites = load_sites()
+    assert sites, "crawler/sites/ has no profiles"
+    for site in sites.values():
+        assert site.domains(), site.name
