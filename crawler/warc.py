@@ -73,7 +73,9 @@ class WarcWriter:
         fh = open(self._path, "wb")
         self._fh = fh
         writer = WARCWriter(fh, gzip=True)
-        info = writer.create_warcinfo_record(name, {"software": "aidcorpus", "format": "WARC File Format 1.0"})
+        info = writer.create_warcinfo_record(
+            name, {"software": "aidcorpus", "format": "WARC File Format 1.0"}
+        )
         writer.write_record(info)
         self._writer = writer
         return writer
