@@ -15,7 +15,7 @@ from lxml import etree
 
 from extract.boilerplate import filter_lines
 from extract.decode import decode_html, split_cleaneval_header
-from extract.density import density_lines, parse
+from extract.density import parse, run_lines
 from extract.metadata import PageMeta, page_meta, parse_lines
 from extract.normalise import clean_text, damage_score
 from extract.places import find_provinces, find_recipients
@@ -84,7 +84,7 @@ def main_lines(root: etree._Element) -> list[str]:
         favor_precision=True,
         deduplicate=False,
     )
-    dens = density_lines(copy.deepcopy(root))
+    dens = run_lines(copy.deepcopy(root))
     return reconcile((traf or "").splitlines(), dens)
 
 

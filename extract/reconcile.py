@@ -23,19 +23,26 @@ def cover(a: Counter[str], b: Counter[str]) -> float:
 
 
 def reconcile(traf: Sequence[str], dens: Sequence[str]) -> list[str]:
-    """Pick or combine the candidates by how much of each one the other contains."""
-    t, d = _grams(traf), _grams(dens)
-    nt, nd = sum(t.values()), sum(d.values())
-    if nt < _MIN_CHARS:
-        return list(dens)
-    if nd < _MIN_CHARS:
+    """Our density run decides where the article is; trafilatura's line filter trims it.
+
+    A run line is kept when trafilatura kept most of it too (or it is a short heading);
+    if that would throw away more than 30% of the run, the two disagree on the article
+    and the run wins unfiltered. An empty run falls back to trafilatura.
+    """
+    if sum(len(line) for line in dens) < _MIN_CHARS:
         return list(traf)
-    t_in_d, d_in_t = cover(t, d), cover(d, t)
-    if t_in_d > 0.8:
-        # Trafilatura's text lies inside our block: it is the cleaner cut unless it lost
-        # much of the block (forum posts, split articles).
-        return list(traf) if d_in_t > 0.6 else list(dens)
-    if d_in_t > 0.8:
-        # Our block lies inside trafilatura's text, which also took other page parts.
+    t = _grams(traf)
+    if sum(t.values()) < _MIN_CHARS:
         return list(dens)
-    return list(traf)
+    kept = [line for line in dens if _short(line) or cover(_grams([line]), t) > 0.5]
+    if _size(kept) > 0.7 * _size(dens):
+        return kept
+    return list(dens)
+
+
+def _short(line: str) -> bool:
+    return len(re.sub(r"\s+", "", line)) < 6
+
+
+def _size(lines: Sequence[str]) -> int:
+    return sum(len(re.sub(r"\s+", "", line)) for line in lines)
