@@ -10,17 +10,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.robotparser import RobotFileParser
 
+import opencc
 import pytest
 
 from corpus.demo import DemoServer, expected
 from corpus.demo.content import copy_paragraphs, copy_path, load_content
 from corpus.demo.traditional import to_traditional
 from crawler.sites import load_sites
-from extract.normalise import to_simplified
+from extract.normalise import hash_view
 from extract.topic import match_terms
 
 GLOSS = re.compile(r"[\u4e00-\u9fff]\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 TIMEOUT = 10
+
+
+def to_simplified(text: str) -> str:
+    return opencc.OpenCC("t2s").convert(text)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +44,7 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str,
 
 
 def grams(text: str, n: int = 5) -> set[str]:
-    view = re.sub(r"\W", "", to_simplified(text))
+    view = hash_view(text)
     return {view[i : i + n] for i in range(len(view) - n + 1)}
 
 
