@@ -1,0 +1,263 @@
+"""Extraction quality and speed of `extract.extract_page` against peers, in one process.
+
+Run:  .venv/bin/python bench/extract_eval.py [--evaldata ../shared/evaldata] [--out PATH]
+
+Pages: every zh page in evaldata/extract/ with full-text ground truth (gt_kind
+human-full-text / regression-fixture-full-text). Every peer gets the SAME text: the bytes
+decoded by extract.decode.decode_html with the CleanEval header line stripped. Peers:
+trafilatura (default, favor_precision), readability-lxml, GNE (GPL-3.0: bench only).
+Metrics: macro F1 over character bigrams (NFKC, whitespace removed), per source, overall and
+on portal-news pages; junk-leak rate (share of outputs with a boilerplate-lexicon line the
+ground truth lacks); title/date accuracy where the JSON has them; pages/second on one core
+(process time) over all zh pages vs trafilatura default. Writes markdown to
+bench/results/extract.md (atomic replace).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import trafilatura
+from lxml import html as lxml_html
+
+from extract import Article, Page, extract_page
+from extract.boilerplate import leaked
+from extract.decode import decode_html, split_cleaneval_header
+
+ROOT = Path(__file__).resolve().parents[1]
+FULL_TEXT = ("human-full-text", "regression-fixture-full-text")
+# News portals (not their bbs/blog sections). General host rule, no page ids.
+_PORTAL_RE = re.compile(
+    r"(sohu|163|sina|yahoo|qianlong|xinhuanet|news\.cn|people|chinanews|qq|gmw|youth|"
+    r"ifeng|cctv|chinadaily|huanqiu|thepaper|bbc)\.",
+)
+_NOT_NEWS_RE = re.compile(r"bbs|blog|forum|club|tieba|zhidao|wiki", re.I)
+
+
+def bigrams(text: str) -> Counter[str]:
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return Counter(t[i : i + 2] for i in range(len(t) - 1))
+
+
+def f1(pred: str, gold: str) -> float:
+    p, g = bigrams(pred), bigrams(gold)
+    if not p and not g:
+        return 1.0
+    overlap = sum((p & g).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(p.values()), overlap / sum(g.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _readability(markup: str) -> str:
+    from readability import Document
+
+    summary = Document(markup).summary(html_partial=True)
+    tree = lxml_html.fromstring(summary)
+    for el in tree.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr"):
+        el.tail = "\n" + (el.tail or "")
+    return tree.text_content()
+
+
+def _gne(markup: str) -> str:
+    from gne import GeneralNewsExtractor
+
+    return GeneralNewsExtractor().extract(markup).get("content", "")
+
+
+PEERS: dict[str, Callable[[str], str]] = {
+    "trafilatura": lambda m: trafilatura.extract(m) or "",
+    "trafilatura-precision": lambda m: trafilatura.extract(m, favor_precision=True) or "",
+    "readability-lxml": _readability,
+    "gne": _gne,
+}
+
+
+def _safe(fn: Callable[[str], str], markup: str) -> str:
+    try:
+        return fn(markup) or ""
+    except Exception:  # a peer crashing on a page scores 0 there, it does not stop the run
+        return ""
+
+
+def _is_portal(url: str | None) -> bool:
+    if not url:
+        return False
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return bool(_PORTAL_RE.search(host + ".")) and not _NOT_NEWS_RE.search(host + parts.path)
+
+
+def _load(evaldata: Path) -> list[tuple[Path, dict]]:
+    out = []
+    for meta in sorted((evaldata / "extract").glob("*/*.json")):
+        rec = json.loads(meta.read_text(encoding="utf-8"))
+        if rec.get("lang") == "zh":
+            out.append((meta.with_suffix(".html"), rec))
+    return out
+
+
+def _markup(body: bytes) -> str:
+    return split_cleaneval_header(decode_html(body).text)[1]
+
+
+def _mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs) if xs else float("nan")
+
+
+def evaluate(evaldata: Path) -> str:
+    pages = _load(evaldata)
+    gold = [(p, r) for p, r in pages if r.get("gt_kind") in FULL_TEXT and r.get("text") is not None]
+    systems = ["aidcorpus", *PEERS]
+    scores: dict[tuple[str, str], list[float]] = defaultdict(list)
+    leaks: dict[str, int] = Counter()
+    leak_rules: dict[str, Counter[str]] = defaultdict(Counter)
+    titles: dict[str, list[bool]] = defaultdict(list)
+    dates: dict[str, list[bool]] = defaultdict(list)
+    for path, rec in gold:
+        body = path.read_bytes()
+        markup = _markup(body)
+        art = extract_page(Page(url=rec.get("url") or path.resolve().as_uri(), body=body))
+        outs = {"aidcorpus": art.text if isinstance(art, Article) else ""}
+        outs.update({name: _safe(fn, markup) for name, fn in PEERS.items()})
+        src = path.parent.name
+        url = rec.get("url") or (art.canonical if isinstance(art, Article) else None)
+        for name, out in outs.items():
+            score = f1(out, rec["text"])
+            scores[(name, src)].append(score)
+            scores[(name, "ALL")].append(score)
+            if _is_portal(url):
+                scores[(name, "portal news")].append(score)
+            found = leaked(out, rec["text"])
+            if found:
+                leaks[name] += 1
+                leak_rules[name].update(set(found))
+    for path, rec in pages:
+        want_date = rec.get("date") or (rec.get("metadata_expected") or {}).get("date")
+        if not (rec.get("title") or want_date):
+            continue
+        body = path.read_bytes()
+        art = extract_page(Page(url=rec.get("url") or path.resolve().as_uri(), body=body))
+        meta = trafilatura.extract_metadata(_markup(body))
+        for name, title, date in (
+            ("aidcorpus", getattr(art, "title", None), getattr(art, "published", None)),
+            ("trafilatura", meta.title if meta else None, meta.date if meta else None),
+        ):
+            if rec.get("title"):
+                titles[name].append(_title_ok(title, rec["title"]))
+            if want_date:
+                dates[name].append(bool(date) and _day(date) == _day(want_date))
+    speed = _throughput(pages)
+    return _report(systems, scores, leaks, leak_rules, len(gold), titles, dates, speed)
+
+
+def _title_ok(got: str | None, want: str) -> bool:
+    g, w = re.sub(r"\s+", "", got or ""), re.sub(r"\s+", "", want)
+    return len(g) >= 4 and (g in w or w in g)
+
+
+def _day(value: str) -> str:
+    m = re.search(r"(\d{4})\D(\d{1,2})\D(\d{1,2})", value)
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else value
+
+
+def _throughput(pages: list[tuple[Path, dict]]) -> dict[str, float]:
+    bodies = [(p.read_bytes(), r.get("url") or p.resolve().as_uri()) for p, r in pages]
+    result = {}
+    start = time.process_time()
+    for body, url in bodies:
+        extract_page(Page(url=url, body=body))
+    result["aidcorpus (bytes in)"] = len(bodies) / (time.process_time() - start)
+    markups = [_markup(body) for body, _ in bodies]
+    start = time.process_time()
+    for markup in markups:
+        trafilatura.extract(markup)
+    result["trafilatura (decoded text in)"] = len(markups) / (time.process_time() - start)
+    return result
+
+
+def _report(systems, scores, leaks, leak_rules, n_gold, titles, dates, speed) -> str:
+    groups = sorted({g for (_, g) in scores if g not in ("ALL", "portal news")})
+    groups += ["portal news", "ALL"]
+    lines = [
+        "# Extraction benchmark",
+        "",
+        "Command: `.venv/bin/python bench/extract_eval.py` (written by it; do not edit).",
+        f"Pages with full-text ground truth: {n_gold} (zh). Metric: macro F1 over character",
+        "bigrams (NFKC, whitespace removed). Peers get the same decoded text.",
+        "",
+        "| group | n | " + " | ".join(systems) + " |",
+        "|---|---|" + "---|" * len(systems),
+    ]
+    for g in groups:
+        n = len(scores[(systems[0], g)])
+        row = " | ".join(f"{_mean(scores[(s, g)]):.3f}" for s in systems)
+        lines.append(f"| {g} | {n} | {row} |")
+    best_peer = max(systems[1:], key=lambda s: _mean(scores[(s, "ALL")]))
+    ours, peer = _mean(scores[("aidcorpus", "ALL")]), _mean(scores[(best_peer, "ALL")])
+    lines += [
+        "",
+        f"Best peer overall: {best_peer} {peer:.3f}; aidcorpus {ours:.3f} "
+        f"(difference {ours - peer:+.3f}, ratio {ours / peer:.3f}).",
+        "",
+        "## Junk leak (share of outputs with a lexicon line the ground truth lacks)",
+        "",
+        "| system | leak rate | rules |",
+        "|---|---|---|",
+    ]
+    for s in systems:
+        rules = ", ".join(f"{k} {v}" for k, v in leak_rules[s].most_common(6))
+        lines.append(f"| {s} | {leaks[s] / n_gold:.1%} | {rules} |")
+    lines += ["", "## Title and date accuracy", "", "| system | title | date |", "|---|---|---|"]
+    for s in ("aidcorpus", "trafilatura"):
+        t, d = titles[s], dates[s]
+        lines.append(
+            f"| {s} | {sum(t)}/{len(t)} ({_mean([float(x) for x in t]):.1%}) | "
+            f"{sum(d)}/{len(d)} ({_mean([float(x) for x in d]):.1%}) |"
+        )
+    lines += [
+        "",
+        "Title counts as right when ours is inside the reference title or contains it (the",
+        "reference is often the site-suffixed <title>); date compares the calendar day.",
+        "",
+        "## Throughput (one process, one core, process time, all zh pages)",
+        "",
+        "| system | pages/s |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v:.1f} |" for k, v in speed.items()]
+    a, b = speed["aidcorpus (bytes in)"], speed["trafilatura (decoded text in)"]
+    lines += ["", f"Ratio aidcorpus / trafilatura: {a / b:.2f}", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--evaldata", type=Path, default=ROOT / ".." / "shared" / "evaldata")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract.md")
+    args = ap.parse_args(argv)
+    if not (args.evaldata / "extract").is_dir():
+        print(f"no evaldata at {args.evaldata}", file=sys.stderr)
+        return 2
+    report = evaluate(args.evaldata)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".md.tmp")
+    tmp.write_text(report, encoding="utf-8")
+    os.replace(tmp, args.out)
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
