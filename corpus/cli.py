@@ -150,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     level = logging.WARNING - 10 * args.verbose if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if args.verbose < 2:
+        # trafilatura warns once per page it finds nothing in; our Dropped reasons say it.
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
     try:
         return int(args.func(args) or 0)
     except commands.UserError as exc:

@@ -115,6 +115,7 @@ class _Run:
         self.started = time.monotonic()
         self.last_report = self.started
         self.in_tx = False
+        self.profile_terms: dict[str, tuple[str, ...]] = {}
 
     def ingest_source(self, source: Source) -> None:
         self.counts["sources"] += 1
@@ -142,7 +143,7 @@ class _Run:
         if self.store.has_url(item.page.url):
             self.counts["already_stored"] += 1
             return
-        result = extract_input(item)
+        result = extract_input(self._with_profile_terms(item))
         self._begin()
         if isinstance(result, Dropped):
             self._drop(result.url, result.reason, result.detail, source)
@@ -155,6 +156,24 @@ class _Run:
         self._maybe_report()
         if self.pending >= self.batch_size:
             self.flush()
+
+    def _with_profile_terms(self, item: Input) -> Input:
+        """Give pages crawled with a profile that profile's own topic terms."""
+        site = item.page.site
+        if site is None:
+            return item
+        if site not in self.profile_terms:
+            from crawler.sites import SiteError, get_site
+
+            try:
+                self.profile_terms[site] = get_site(site).topic_terms
+            except SiteError:
+                log.warning("WARC names unknown site profile %r: global topic terms only", site)
+                self.profile_terms[site] = ()
+        terms = self.profile_terms[site]
+        if not terms:
+            return item
+        return Input(replace(item.page, topic_terms=terms), item.parts)
 
     def _gated(self, item: Input) -> bool:
         return self.gate == "on" or (self.gate == "auto" and item.page.site is not None)

@@ -132,7 +132,9 @@ def _read_warc(path: Path) -> Iterator[Input]:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 status = record.http_headers.get_statuscode()
-                if not status.startswith("2"):
+                kind = record.rec_headers.get_header("WARC-Aidcorpus-Kind")
+                # Our crawler labels list pages, feeds and sitemaps: they are not documents.
+                if not status.startswith("2") or kind not in (None, "article"):
                     continue
                 page = Page(
                     url=record.rec_headers.get_header("WARC-Target-URI") or "",
