@@ -8,6 +8,7 @@ import codecs
 import functools
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from extract.types import Decoded
@@ -54,6 +55,7 @@ _HEADER_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", r
 # 锟斤拷 / 烫烫烫 / 屯屯屯: UTF-8 replacement bytes or uninitialised buffers read as GBK.
 _GARBAGE_RE = re.compile("锟斤拷|烫烫|屯屯|Ã.|Â.|ï¿½")
 _SNIFF_BYTES = 16384
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +103,14 @@ def plausibility(text: str) -> float:
     """
     common = _common_han()
     good = bad = 0
-    for ch in text:
+    for ch, n in Counter(_NON_ASCII_RE.findall(text)).items():
         o = ord(ch)
-        if o < 0x80:
-            continue
         if ch in common or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x206F:
-            good += 1
+            good += n
         elif o == 0xFFFD or 0xE000 <= o <= 0xF8FF or 0x80 <= o <= 0x9F:
-            bad += 3
+            bad += 3 * n
         else:
-            bad += 1
+            bad += n
     bad += 6 * len(_GARBAGE_RE.findall(text))
     total = good + bad
     return 1.0 if total == 0 else good / total

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from lxml import etree, html
+from lxml import etree
 
 _DROP_TAGS = (
     "script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "title",
@@ -25,6 +26,11 @@ _CHROME_RE = re.compile(
     r"pager|pagination|friend-?link|links)($|[-_ \d])",
     re.I,
 )
+# Comment sections of blogs and news pages (not forum posts, which are the content there).
+# A run outside comment sections worth less than this (about 300 characters of prose) means
+# the "comments" are the content: a forum thread or Q&A page.
+ARTICLE_MIN = 300.0
+_COMMENT_RE = re.compile(r"comment|respond|trackback|guestbook|liuyan|pinglun", re.I)
 _SENTENCE_PUNCT = frozenset("，。！？；：、“”,;")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -37,20 +43,30 @@ class Segment:
     chars: int
     link_chars: int
     punct: int
+    comment: bool = False  # inside a container named as a comment section
 
 
-def parse(markup: str) -> html.HtmlElement | None:
+def parse(markup: str) -> etree._Element | None:
     """Parse HTML text leniently; None when nothing usable comes out."""
     markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
     try:
-        root = html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
+        # Plain etree elements: lxml.html's per-element class lookup costs ~10% of a page.
+        root = etree.fromstring(markup, _parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None or not isinstance(root.tag, str):
         return None
     _repair_head(root)
     return root
 
 
-def _repair_head(root: html.HtmlElement) -> None:
+@functools.cache
+def _parser() -> etree.HTMLParser:
+    # Parsers are reusable and stateless between documents; one per process.
+    return etree.HTMLParser(collect_ids=False)
+
+
+def _repair_head(root: etree._Element) -> None:
     """Move page content that libxml2 parked in <head> (a script before <html>) into <body>."""
     head = root.find("head")
     if head is None:
@@ -67,7 +83,7 @@ def _repair_head(root: html.HtmlElement) -> None:
         body.insert(0, el)
 
 
-def _prune(root: html.HtmlElement) -> None:
+def _prune(root: etree._Element) -> None:
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _drop(el)
     for el in list(root.iter(*_DROP_TAGS)):
@@ -94,12 +110,13 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def segments(root: html.HtmlElement) -> tuple[list[Segment], dict[etree._Element, list[int]]]:
+def segments(root: etree._Element) -> tuple[list[Segment], dict[etree._Element, list[int]]]:
     """Linearise the tree into segments; also map each block element to its segment indexes."""
     segs: list[Segment] = []
     owners: dict[etree._Element, list[int]] = {}
     buf: list[str] = []
     link = [0]
+    comment = [0]
     stack: list[etree._Element] = []
 
     def flush(block: etree._Element) -> None:
@@ -108,7 +125,7 @@ def segments(root: html.HtmlElement) -> tuple[list[Segment], dict[etree._Element
         chars = len(text.replace(" ", ""))
         if chars:
             punct = sum(1 for ch in text if ch in _SENTENCE_PUNCT)
-            segs.append(Segment(text, chars, min(link[0], chars), punct))
+            segs.append(Segment(text, chars, min(link[0], chars), punct, comment[0] > 0))
             for anc in stack:
                 owners.setdefault(anc, []).append(len(segs) - 1)
         link[0] = 0
@@ -120,6 +137,11 @@ def segments(root: html.HtmlElement) -> tuple[list[Segment], dict[etree._Element
             flush(stack[-1] if stack else el)
             stack.append(el)
         inside = in_link or tag == "a"
+        named = f"{el.get('id') or ''} {el.get('class') or ''}" if tag else ""
+        is_comment = bool(named.strip()) and _COMMENT_RE.search(named) is not None
+        if is_comment:
+            flush(stack[-1] if stack else el)
+            comment[0] += 1
         if el.text:
             buf.append(el.text)
             if inside:
@@ -130,9 +152,12 @@ def segments(root: html.HtmlElement) -> tuple[list[Segment], dict[etree._Element
                 buf.append(child.tail)
                 if in_link or tag == "a":
                     link[0] += len("".join(child.tail.split()))
-        if block:
+        if block or is_comment:
             flush(el)
+        if block:
             stack.pop()
+        if is_comment:
+            comment[0] -= 1
 
     walk(root, False)
     return segs, owners
@@ -145,7 +170,7 @@ def _value(seg: Segment) -> float:
     unpunctuated text is only mildly negative so forum replies and subheadings bridge.
     """
     link_ratio = seg.link_chars / seg.chars
-    if link_ratio > 0.5:
+    if link_ratio > 0.5 or seg.comment:
         return -seg.chars
     if seg.punct >= 1 and seg.chars >= 8:
         return seg.chars * (1.0 - link_ratio) - 2.0 * seg.link_chars
@@ -154,7 +179,7 @@ def _value(seg: Segment) -> float:
     return -0.05 * seg.chars
 
 
-def best_block(root: html.HtmlElement) -> tuple[etree._Element | None, list[Segment]]:
+def best_block(root: etree._Element) -> tuple[etree._Element | None, list[Segment]]:
     """The element whose segments sum to the highest prose value, and its segments."""
     _prune(root)
     segs, owners = segments(root)
@@ -177,27 +202,40 @@ def best_block(root: html.HtmlElement) -> tuple[etree._Element | None, list[Segm
     return best, [segs[i] for i in owners[best]]
 
 
-def density_lines(root: html.HtmlElement) -> list[str]:
+def density_lines(root: etree._Element) -> list[str]:
     """Lines of the best block, without link-dominated lines. Prunes `root` in place."""
     _, segs = best_block(root)
     return [s.text for s in segs if s.link_chars / s.chars <= 0.5]
 
 
-def run_lines(root: html.HtmlElement) -> list[str]:
+def _best_run(values: list[float]) -> tuple[float, int, int]:
+    """Maximum-sum contiguous run (Kadane): (sum, first index, last index)."""
+    best = (0.0, 0, -1)
+    total, start = 0.0, 0
+    for i, value in enumerate(values):
+        if total <= 0:
+            total, start = 0.0, i
+        total += value
+        if total > best[0]:
+            best = (total, start, i)
+    return best
+
+
+def run_lines(root: etree._Element) -> list[str]:
     """Lines of the best contiguous run of segments in document order (maximum-sum run).
 
     Table-layout pages put each paragraph in its own block inside a cell full of link lists,
     so no single subtree is clean; in document order the article is still one run.
+    Comment sections count against the run, unless the page is nothing but "comments"
+    (forums and Q&A pages name their posts that way).
     """
     _prune(root)
     segs, _ = segments(root)
-    best = (0.0, 0, -1)
-    total, start = 0.0, 0
-    for i, seg in enumerate(segs):
-        if total <= 0:
-            total, start = 0.0, i
-        total += _value(seg)
-        if total > best[0]:
-            best = (total, start, i)
-    _, lo, hi = best
+    values = [_value(s) for s in segs]
+    score, lo, hi = _best_run(values)
+    if any(s.comment for s in segs):
+        plain = [_value(replace(s, comment=False)) for s in segs]
+        forum = _best_run(plain)
+        if score < ARTICLE_MIN:
+            score, lo, hi = forum
     return [s.text for s in segs[lo : hi + 1] if s.link_chars / s.chars <= 0.5]

@@ -83,6 +83,7 @@ def main_lines(root: etree._Element) -> list[str]:
         include_tables=True,
         favor_precision=True,
         deduplicate=False,
+        fast=True,
     )
     dens = run_lines(copy.deepcopy(root))
     return reconcile((traf or "").splitlines(), dens)
