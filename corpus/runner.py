@@ -218,7 +218,7 @@ def run_demo(out: Path, *, progress: Progress | None = None) -> str:
         ),
         runs_dir=out / "runs",
     )
-    with DemoServer() as server:
+    with _demo_server(out, DemoServer) as server:
         if progress:
             progress(f"demo portal serving at {server.base_url} ({len(names)} outlets)")
         config = RunConfig(**{**_fields(config), "base_url": server.base_url})
@@ -240,6 +240,19 @@ def run_demo(out: Path, *, progress: Progress | None = None) -> str:
     for t in config.exports:
         lines.append(f"  export ({t.format}): {t.out}")
     return "\n".join(lines)
+
+
+def _demo_server(out: Path, server_cls: Any) -> Any:
+    """Reuse the port of the previous demo run when free, so its URLs (and the crawl
+    state and corpus keyed by them) stay the same and a second run adds nothing."""
+    port_file = out / "demo-port"
+    try:
+        server = server_cls(port=int(port_file.read_text().strip()))
+    except (OSError, ValueError):
+        server = server_cls()
+    out.mkdir(parents=True, exist_ok=True)
+    port_file.write_text(server.base_url.rsplit(":", 1)[1], encoding="utf-8")
+    return server
 
 
 def _fields(config: RunConfig) -> dict[str, Any]:
