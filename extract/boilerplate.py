@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from extract.normalise import to_simplified
+
 # Whole-line junk: short lines that are page chrome wherever they appear. Each pattern has a
 # name so the bench can report which rule leaked. Lines longer than _SHORT are never judged
 # by these (a sentence that mentions 分享 is prose).
@@ -29,10 +31,12 @@ JUNK_LINES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("breadcrumb", r"^(首页|网站首页)\s*[>»＞›/]"),
         ("comment", r"^(发表评论|我要评论|网友评论|查看评论|评论\(\d*\)|已有\d+人参与)"),
         ("backtop", r"^(返回顶部|返回首页|回到顶部|返回页首|\[?返回\]?)$"),
-        ("disclaimer", r"^(声明|免责声明)[:：]|不代表本(网|站|网站|平台)(的)?(观点|立场)"),
+        ("disclaimer", r"^(声明|免责声明)[:：]|不代表本(网|站|网站|平台)"),
+        ("disclaimer", r"本(网|站|网站|平台).{0,30}不代表"),
         ("disclaimer", r"如有侵权|请联系(我们|本站)?删除|来源于网络公开|仅供参考.{0,8}不构成"),
         ("disclaimer", r"未经(书面)?授权.{0,8}(禁止|不得)转载|未經(書面)?授權|转载请注明"),
         ("contact", r"^(客服热线|联系我们|关于我们|网站地图|广告服务|投稿邮箱)"),
+        ("symbols", r"^[^\w]+$"),
         ("login", r"^(登录|注册|登录\s*[|/]\s*注册)$"),
         ("footer", r"国内统一刊号|邮发代号|^主办(单位)?[:：]|^承办[:：]|技术支持[:：]"),
         ("footer", r"^(电话|传真)[:：]"),
@@ -52,12 +56,18 @@ _SENTENCE_END_RE = re.compile(r"[。！？!?」”\"]\s*$")
 _LIST_RUN = 5
 
 
+# Footer rules are specific enough to judge long lines too (chinanews' ICP line is 120 chars).
+_LONG_OK = frozenset({"copyright", "icp", "disclaimer", "footer"})
+_LONG = 240
+
+
 def junk_rule(line: str) -> str | None:
-    """The name of the junk rule a whole line matches, or None."""
-    if len(line) > _SHORT:
+    """The name of the junk rule a whole line matches, or None (Traditional lines too)."""
+    if len(line) > _LONG:
         return None
+    view = to_simplified(line)
     for name, rx in JUNK_LINES:
-        if rx.search(line):
+        if (len(line) <= _SHORT or name in _LONG_OK) and rx.search(view):
             return name
     return None
 
@@ -97,8 +107,7 @@ def _teasers(lines: list[str]) -> set[int]:
 
 def filter_lines(lines: Sequence[str]) -> list[str]:
     """Drop junk lines, cut tail sections, and remove teaser and link-list runs."""
-    kept = [line for line in lines if junk_rule(line) is None]
-    kept = _cut_tail(kept)
+    kept = [line for line in _cut_tail(list(lines)) if junk_rule(line) is None]
     drop = _list_runs(kept) | _teasers(kept)
     return [line for i, line in enumerate(kept) if i not in drop]
 

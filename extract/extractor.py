@@ -105,7 +105,7 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
     clock.check("extract")
     lines = [line for line in clean_text("\n".join(lines)).split("\n") if line]
     lines = _drop_title_echo(lines, meta)
-    lines, found = parse_lines(lines, meta.page_day)
+    lines, found = parse_lines(lines, meta.page_day, meta.outlet)
     lines = filter_lines(lines)
     text = "\n".join(lines)
     if not text.strip():

@@ -139,17 +139,19 @@ def is_meta_line(line: str) -> bool:
     )
 
 
-def parse_lines(lines: list[str], reference: date | None) -> tuple[list[str], LineMeta]:
+def parse_lines(
+    lines: list[str], reference: date | None, outlet: str | None = None
+) -> tuple[list[str], LineMeta]:
     """Read metadata from the text's lines; return the lines without pure metadata lines."""
-    origin = original_title = editor = published = None
+    original_title = editor = published = None
     authors: list[str] = []
+    origins: list[str] = []
     kept: list[str] = []
     edge = set(range(min(6, len(lines)))) | set(range(max(0, len(lines) - 6), len(lines)))
     for i, line in enumerate(lines):
         meta_line = is_meta_line(line)
         if meta_line or i in edge:
-            if origin is None and (m := _ORIGIN_RE.search(line)):
-                origin = m.group(1).rstrip("　 ")
+            origins.extend(m.group(1) for m in _ORIGIN_RE.finditer(line))
             if original_title is None and (m := _ORIGINAL_TITLE_RE.search(line)):
                 original_title = (m.group(1) or m.group(2)).strip()
             if editor is None and (m := _EDITOR_RE.search(line)):
@@ -160,4 +162,8 @@ def parse_lines(lines: list[str], reference: date | None) -> tuple[list[str], Li
             authors.extend(a for a in _authors(line) if a not in authors)
         if not meta_line:
             kept.append(line)
+    # A repost names itself in the header line and the original at the end: prefer a source
+    # other than the outlet.
+    others = [o for o in origins if not outlet or (o not in outlet and outlet not in o)]
+    origin = (others or origins or [None])[0]
     return kept, LineMeta(origin, original_title, tuple(authors), editor, published)
