@@ -96,7 +96,11 @@ class CorpusDeduper:
         for link in verdict.links:
             self.store.add_link(key, link.other, link.kind, link.passages, link.figures)
         self.store.add_figures(
-            key, ((f.value, f.unit, f.phrase, f.text) for f in extract_figures(article.text))
+            key,
+            (
+                (f.number or f"{f.value:g}", f.value, f.unit, f.phrase, f.text)
+                for f in extract_figures(article.text)
+            ),
         )
         self.store.set_canonical(cluster_id, choose_canonical(self.store.copies(cluster_id)))
         return Outcome(kind, cluster_id, len(verdict.links))

@@ -52,25 +52,16 @@ def links(store: Store, kind: str | None = None) -> Iterator[dict[str, Any]]:
 def figures(store: Store, match: str | None = None) -> Iterator[dict[str, Any]]:
     """Figures with the document, outlet and date that carried them."""
     sql = (
-        "SELECT f.phrase, f.value, f.unit, f.text, d.url, d.outlet, d.published, d.cluster_id"
-        " FROM figures f JOIN documents d ON d.key = f.doc"
+        "SELECT f.phrase, f.value, f.amount, f.unit, f.text, d.url, d.outlet, d.published,"
+        " d.cluster_id AS cluster FROM figures f JOIN documents d ON d.key = f.doc"
     )
     args: tuple[str, ...] = ()
     if match:
         sql += " WHERE f.phrase LIKE ? OR f.text LIKE ? OR f.unit LIKE ?"
         args = (f"%{match}%",) * 3
     sql += " ORDER BY f.phrase, d.published, d.id"
-    for phrase, value, unit, text, url, outlet, published, cid in store.conn.execute(sql, args):
-        yield {
-            "phrase": phrase,
-            "value": value,
-            "unit": unit,
-            "text": text,
-            "url": url,
-            "outlet": outlet,
-            "published": published,
-            "cluster": cid,
-        }
+    for row in store.conn.execute(sql, args):
+        yield dict(row)
 
 
 def document(store: Store, url: str) -> dict[str, Any] | None:

@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS links (
 
 CREATE TABLE IF NOT EXISTS figures (
     doc    TEXT NOT NULL,                 -- documents.key
-    value  TEXT NOT NULL,
+    value  TEXT NOT NULL,                 -- as written: "7000余", "1.2"
+    amount REAL NOT NULL,                 -- the number, for sorting and comparing
     unit   TEXT NOT NULL,
     phrase TEXT NOT NULL,
     text   TEXT NOT NULL

@@ -220,9 +220,10 @@ class Store:
             (a, b, kind, _js(passages), _js(figures)),
         )
 
-    def add_figures(self, key: str, figures: Iterable[tuple[str, str, str, str]]) -> None:
+    def add_figures(self, key: str, figures: Iterable[tuple[str, float, str, str, str]]) -> None:
+        """Figures as (value as written, amount, unit, phrase, clause)."""
         self.conn.executemany(
-            "INSERT INTO figures VALUES (?,?,?,?,?)", [(key, *f) for f in figures]
+            "INSERT INTO figures VALUES (?,?,?,?,?,?)", [(key, *f) for f in figures]
         )
 
     def add_dropped(self, url: str, reason: str, detail: str, source: str) -> None:
