@@ -41,7 +41,7 @@ class _Clock:
     budget: float
 
     def check(self, stage: str) -> None:
-        if time.process_time() - self.start > self.budget:
+        if time.process_time() - self.start >= self.budget:
             raise _Timeout(stage)
 
 
