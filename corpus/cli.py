@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="refetch stored articles older than DAYS",
     )
     p.add_argument("--max-pages", type=int, help="stop after this many responses")
+    p.add_argument("--sites-dir", help="folder of your own site profiles (default: built-in)")
 
     p = _command(sub, "ingest", "extract, deduplicate and store WARC, HTML or text files")
     _db(p)
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="drop off-topic articles: auto = only pages crawled with a profile",
     )
     p.add_argument("--batch", type=int, default=200, help="documents per transaction")
+    p.add_argument("--sites-dir", help="folder of the site profiles the WARC files name")
 
     p = _command(sub, "extract", "print the extracted article of each HTML file as JSON lines")
     p.add_argument("files", nargs="+", metavar="FILE")

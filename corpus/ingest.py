@@ -37,6 +37,7 @@ class IngestStats:
     new_clusters: int = 0
     links: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # extract, dedup+store, commit
 
     def summary(self) -> str:
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items())) or "none"
@@ -78,12 +79,14 @@ def ingest_paths(
     batch_size: int = 200,
     topic_gate: str = "auto",
     progress: Callable[[str], None] | None = None,
+    sites_dir: Path | None = None,
 ) -> IngestStats:
     """Ingest files and folders into `store`; see `aidcorpus ingest --help`."""
     if topic_gate not in GATES:
         raise ValueError(f"topic_gate must be one of {GATES}, not {topic_gate!r}")
     sources = expand(list(paths))
-    run = _Run(store, index_dir or index_dir_for(store.path), batch_size, topic_gate, progress)
+    index = index_dir or index_dir_for(store.path)
+    run = _Run(store, index, batch_size, topic_gate, progress, sites_dir)
     try:
         for source in sources:
             run.ingest_source(source)
@@ -103,6 +106,7 @@ class _Run:
         batch_size: int,
         gate: str,
         progress: Callable[[str], None] | None,
+        sites_dir: Path | None,
     ) -> None:
         self.store = store
         self.dedup = CorpusDeduper(store, index_dir)
@@ -116,6 +120,8 @@ class _Run:
         self.last_report = self.started
         self.in_tx = False
         self.profile_terms: dict[str, tuple[str, ...]] = {}
+        self.sites_dir = sites_dir
+        self.timings: Counter[str] = Counter()
 
     def ingest_source(self, source: Source) -> None:
         self.counts["sources"] += 1
@@ -143,7 +149,9 @@ class _Run:
         if self.store.has_url(item.page.url):
             self.counts["already_stored"] += 1
             return
+        mark = time.perf_counter()
         result = extract_input(self._with_profile_terms(item))
+        self.timings["extract_s"] += time.perf_counter() - mark
         self._begin()
         if isinstance(result, Dropped):
             self._drop(result.url, result.reason, result.detail, source)
@@ -166,7 +174,7 @@ class _Run:
             from crawler.sites import SiteError, get_site
 
             try:
-                self.profile_terms[site] = get_site(site).topic_terms
+                self.profile_terms[site] = get_site(site, self.sites_dir).topic_terms
             except SiteError:
                 log.warning("WARC names unknown site profile %r: global topic terms only", site)
                 self.profile_terms[site] = ()
@@ -185,7 +193,9 @@ class _Run:
 
     def _store(self, article: Article, source: str) -> None:
         key = doc_key(article.url)
+        mark = time.perf_counter()
         outcome = self.dedup.place(key, article, source)
+        self.timings["dedup_store_s"] += time.perf_counter() - mark
         self.counts[outcome.kind] += 1
         self.counts["stored"] += 1
         self.counts["links"] += outcome.links
@@ -198,9 +208,11 @@ class _Run:
 
     def flush(self) -> None:
         if self.in_tx:
+            mark = time.perf_counter()
             self.store.conn.execute("COMMIT")
             self.in_tx = False
             self.dedup.save()
+            self.timings["commit_save_s"] += time.perf_counter() - mark
         self.pending = 0
 
     def close(self) -> None:
@@ -234,4 +246,5 @@ class _Run:
             new_clusters=c["new"],
             links=c["links"],
             dropped=dict(self.dropped),
+            timings={k: round(v, 3) for k, v in self.timings.items()},
         )

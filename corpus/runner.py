@@ -46,6 +46,8 @@ class RunConfig:
     base_url: str | None = None
     max_pages: int | None = None
     runs_dir: Path = field(default=Path("runs"))
+    sites_dir: Path | None = None  # profiles of your own; default: crawler/sites/
+    crawl_settings: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
 
 
 def load_config(path: Path) -> RunConfig:
@@ -81,6 +83,8 @@ def load_config(path: Path) -> RunConfig:
         base_url=crawl.get("base_url"),
         max_pages=crawl.get("max_pages"),
         runs_dir=root / data.get("runs_dir", "data/runs"),
+        sites_dir=root / crawl["sites_dir"] if "sites_dir" in crawl else None,
+        crawl_settings=dict(data.get("scrapy", {})),
     )
 
 
@@ -93,23 +97,30 @@ def crawl_sites(
     base_url: str | None = None,
     refresh_after: float | None = None,
     max_pages: int | None = None,
+    sites_dir: Path | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> Any:
     from crawler.run import crawl
     from crawler.sites import load_sites
 
-    known = load_sites()
+    known = load_sites(sites_dir)
     if all_sites:
         sites = sorted(n for n, s in known.items() if not s.local)
     unknown = [s for s in sites if s not in known]
     if unknown:
         raise UserError(f"unknown site {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    settings: dict[str, Any] = {}
+    settings = dict(settings or {})
     if refresh_after is not None:
         settings["AIDCORPUS_REFRESH_AFTER_DAYS"] = refresh_after
     if max_pages:
         settings["CLOSESPIDER_PAGECOUNT"] = max_pages
     return crawl(
-        sites, warc_dir=warc_dir, state_path=state_path, base_url=base_url, settings=settings
+        sites,
+        warc_dir=warc_dir,
+        state_path=state_path,
+        base_url=base_url,
+        settings=settings,
+        sites_dir=sites_dir,
     )
 
 
@@ -161,12 +172,16 @@ def _run(config: RunConfig, progress: Progress | None) -> str:
         base_url=config.base_url,
         refresh_after=config.refresh_after,
         max_pages=config.max_pages,
+        sites_dir=config.sites_dir,
+        settings=config.crawl_settings,
     )
     timings["crawl_s"] = time.monotonic() - started
     mark = time.monotonic()
     config.warc_dir.mkdir(parents=True, exist_ok=True)
     with Store.open(config.db, create=True) as store:
-        ingest_stats = ingest_paths(store, [config.warc_dir], progress=progress)
+        ingest_stats = ingest_paths(
+            store, [config.warc_dir], progress=progress, sites_dir=config.sites_dir
+        )
         timings["ingest_s"] = time.monotonic() - mark
         mark = time.monotonic()
         exports = [export(store, t.format, t.out, gzip=t.gzip) for t in config.exports]
