@@ -30,6 +30,7 @@ _CHROME_RE = re.compile(
 # A run outside comment sections worth less than this (about 300 characters of prose) means
 # the "comments" are the content: a forum thread or Q&A page.
 ARTICLE_MIN = 300.0
+CONTEXT = 15  # segments before the run kept as context (byline, date, source)
 _COMMENT_RE = re.compile(r"comment|respond|trackback|guestbook|liuyan|pinglun", re.I)
 _SENTENCE_PUNCT = frozenset("，。！？；：、“”,;")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -221,7 +222,20 @@ def _best_run(values: list[float]) -> tuple[float, int, int]:
     return best
 
 
+@dataclass(frozen=True, slots=True)
+class Run:
+    """The main-text run: its lines, and the page text just before it (where dates sit)."""
+
+    lines: list[str]
+    before: list[str]
+
+
 def run_lines(root: etree._Element) -> list[str]:
+    """Lines of the best run (see `best_run`)."""
+    return best_run(root).lines
+
+
+def best_run(root: etree._Element) -> Run:
     """Lines of the best contiguous run of segments in document order (maximum-sum run).
 
     Table-layout pages put each paragraph in its own block inside a cell full of link lists,
@@ -238,4 +252,6 @@ def run_lines(root: etree._Element) -> list[str]:
         forum = _best_run(plain)
         if score < ARTICLE_MIN:
             score, lo, hi = forum
-    return [s.text for s in segs[lo : hi + 1] if s.link_chars / s.chars <= 0.5]
+    lines = [s.text for s in segs[lo : hi + 1] if s.link_chars / s.chars <= 0.5]
+    before = [s.text for s in segs[max(0, lo - CONTEXT) : lo] if s.link_chars / s.chars <= 0.5]
+    return Run(lines, before)

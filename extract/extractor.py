@@ -14,8 +14,9 @@ import trafilatura
 from lxml import etree
 
 from extract.boilerplate import filter_lines
+from extract.dates import find_dates
 from extract.decode import decode_html, split_cleaneval_header
-from extract.density import parse, run_lines
+from extract.density import Run, best_run, parse
 from extract.metadata import PageMeta, page_meta, parse_lines
 from extract.normalise import clean_text, damage_score
 from extract.places import find_provinces, find_recipients
@@ -75,8 +76,8 @@ def extract_page(page: Page, *, time_budget: float = TIME_BUDGET) -> Article | D
         return Dropped(page.url, "error", repr(exc)[:200])
 
 
-def main_lines(root: etree._Element) -> list[str]:
-    """The main-text lines of a parsed page, before junk and metadata rules."""
+def main_lines(root: etree._Element) -> tuple[list[str], Run]:
+    """The main-text lines of a parsed page, before junk and metadata rules, and our run."""
     traf = trafilatura.extract(
         copy.deepcopy(root),
         include_comments=False,
@@ -85,8 +86,8 @@ def main_lines(root: etree._Element) -> list[str]:
         deduplicate=False,
         fast=True,
     )
-    dens = run_lines(copy.deepcopy(root))
-    return reconcile((traf or "").splitlines(), dens)
+    run = best_run(copy.deepcopy(root))
+    return reconcile((traf or "").splitlines(), run.lines), run
 
 
 def _extract(page: Page, clock: _Clock) -> Article | Dropped:
@@ -101,7 +102,7 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         return Dropped(page.url, "too-large", "element count")
     clock.check("parse")
     meta = page_meta(root, page.url, header)
-    lines = main_lines(root)
+    lines, run = main_lines(root)
     clock.check("extract")
     lines = [line for line in clean_text("\n".join(lines)).split("\n") if line]
     lines = _drop_title_echo(lines, meta)
@@ -119,7 +120,7 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         url=url,
         title=clean_text(meta.title).replace("\n", " "),
         text=text,
-        published=meta.published or found.published or _url_day(meta),
+        published=meta.published or found.published or _date_before(run) or _url_day(meta),
         outlet=meta.outlet,
         origin=found.origin,
         original_title=found.original_title,
@@ -136,6 +137,19 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         site=page.site,
         canonical=meta.canonical,
     )
+
+
+def _date_before(run: Run) -> str | None:
+    """The date nearest above the article (the byline area), if any."""
+    for line in reversed(run.before):
+        found = find_dates(line)
+        if found:
+            return found[0].iso
+    for line in run.lines[:3]:
+        found = find_dates(line)
+        if found and len(line) < 80:
+            return found[0].iso
+    return None
 
 
 def _url_day(meta: PageMeta) -> str | None:
