@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
+from extract.boilerplate import junk_rule
+
 _DROP_TAGS = (
     "script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "title",
     "meta", "link",
@@ -171,7 +173,7 @@ def _value(seg: Segment) -> float:
     unpunctuated text is only mildly negative so forum replies and subheadings bridge.
     """
     link_ratio = seg.link_chars / seg.chars
-    if link_ratio > 0.5 or seg.comment:
+    if link_ratio > 0.5 or seg.comment or junk_rule(seg.text) is not None:
         return -seg.chars
     if seg.punct >= 1 and seg.chars >= 8:
         return seg.chars * (1.0 - link_ratio) - 2.0 * seg.link_chars
@@ -228,6 +230,7 @@ class Run:
 
     lines: list[str]
     before: list[str]
+    score: float  # the run's prose value; small means weak evidence
 
 
 def run_lines(root: etree._Element) -> list[str]:
@@ -252,6 +255,8 @@ def best_run(root: etree._Element) -> Run:
         forum = _best_run(plain)
         if score < ARTICLE_MIN:
             score, lo, hi = forum
+    if hi < lo:
+        return Run([], [], 0.0)
     lines = [s.text for s in segs[lo : hi + 1] if s.link_chars / s.chars <= 0.5]
     before = [s.text for s in segs[max(0, lo - CONTEXT) : lo] if s.link_chars / s.chars <= 0.5]
-    return Run(lines, before)
+    return Run(lines, before, score)

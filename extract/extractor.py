@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 8 * 1024 * 1024  # portal articles are < 1 MB; bigger is a dump or a trap
 MAX_ELEMENTS = 60_000
+WEAK_RUN = 600.0  # a run worth less (about 300 chars of prose) loses disagreements
 TIME_BUDGET = 10.0  # seconds of CPU per page before we give up with "timeout"
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 
@@ -87,7 +88,8 @@ def main_lines(root: etree._Element) -> tuple[list[str], Run]:
         fast=True,
     )
     run = best_run(copy.deepcopy(root))
-    return reconcile((traf or "").splitlines(), run.lines), run
+    weak = run.score < WEAK_RUN
+    return reconcile((traf or "").splitlines(), run.lines, weak=weak), run
 
 
 def _extract(page: Page, clock: _Clock) -> Article | Dropped:

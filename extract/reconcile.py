@@ -22,7 +22,7 @@ def cover(a: Counter[str], b: Counter[str]) -> float:
     return sum((a & b).values()) / n if n else 0.0
 
 
-def reconcile(traf: Sequence[str], dens: Sequence[str]) -> list[str]:
+def reconcile(traf: Sequence[str], dens: Sequence[str], weak: bool = False) -> list[str]:
     """Our density run decides where the article is; trafilatura's line filter trims it.
 
     A run line is kept when trafilatura kept most of it too (or it is a short heading);
@@ -37,7 +37,8 @@ def reconcile(traf: Sequence[str], dens: Sequence[str]) -> list[str]:
     kept = [line for line in dens if _short(line) or cover(_grams([line]), t) > 0.5]
     if _size(kept) > 0.7 * _size(dens):
         return kept
-    return list(dens)
+    # They disagree on where the article is: a run with little prose is the weaker witness.
+    return list(traf) if weak else list(dens)
 
 
 def _short(line: str) -> bool:
