@@ -7,6 +7,7 @@ so Scrapy's duplicate filter drops `m.`/`http:`/`?utm_*` variants of a seen page
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -45,6 +46,7 @@ def canonical_host(host: str) -> str:
     return host
 
 
+@lru_cache(maxsize=1 << 16)  # pure function; a crawl asks for the same URL several times
 def canonical_url(url: str) -> str:
     """The identity key of a page URL: https, folded host, no tracking, sorted query."""
     try:

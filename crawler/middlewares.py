@@ -21,6 +21,8 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +76,25 @@ class SafetyMiddleware:
         self._verdicts[host] = verdict
         return verdict
 
-    async def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request) -> Deferred[None] | None:
+        # synchronous unless a DNS lookup is needed: a coroutine per request costs CPU
         spider = self.crawler.spider
         site = getattr(spider, "site", None)
         host = (urlsplit(request.url).hostname or "").lower()
         if site is not None and not host_allowed(host, site.domains()):
             raise _refuse(self.crawler, "offsite", request)
         local = site.local if site is not None else getattr(spider, "allow_local", False)
-        if not local and not await self._public(host):
+        if local:
+            return None
+        verdict = self._verdicts.get(host)
+        if verdict is None:
+            return deferred_from_coro(self._check(request, host))
+        if not verdict:
+            raise _refuse(self.crawler, "private-address", request)
+        return None
+
+    async def _check(self, request: Request, host: str) -> None:
+        if not await self._public(host):
             raise _refuse(self.crawler, "private-address", request)
 
 

@@ -43,7 +43,8 @@ class CrawlStats:
     warc_records: int
     warc_files: tuple[str, ...]
     recovered_files: tuple[str, ...]  # `.open` files of a killed run, published at start
-    elapsed_s: float
+    elapsed_s: float  # the child's whole run, recovery included
+    crawl_s: float  # Scrapy's elapsed_time_seconds (spider open to close, longest site)
     counters: dict[str, int] = field(default_factory=dict)  # every namespaced stats key
 
     def summary(self) -> str:
@@ -178,7 +179,9 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
         crawlers.append(crawler)
         process.crawl(crawler, site=site)
     process.start()
-    counters, files = _sum_stats([c.stats.get_stats() for c in crawlers if c.stats is not None])
+    all_stats = [c.stats.get_stats() for c in crawlers if c.stats is not None]
+    counters, files = _sum_stats(all_stats)
+    crawl_s = max((float(s.get("elapsed_time_seconds", 0.0)) for s in all_stats), default=0.0)
 
     def total(prefix: str) -> int:
         return sum(v for k, v in counters.items() if k.startswith(prefix))
@@ -197,6 +200,7 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
         "warc_files": files,
         "recovered_files": recovered,
         "elapsed_s": round(time.monotonic() - started, 3),
+        "crawl_s": round(crawl_s, 3),
         "counters": {k: v for k, v in sorted(counters.items()) if "/" in k},
     }
     state.finish_run(run_id, result)

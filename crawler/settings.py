@@ -31,6 +31,10 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Our spider output is async (async spider middleware), and Scrapy then starts one asyncio
+# task per CONCURRENT_ITEMS slot for every response; the WARC pipeline is synchronous,
+# so a few slots do the same work (the default 100 cost a third of the crawl's CPU).
+CONCURRENT_ITEMS = 4
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 

@@ -19,7 +19,12 @@ from extract.topic import match_terms
 
 NEXT_LABELS = frozenset({"下一页", "下页", "下一頁", "下頁", "后页", "後頁"})
 _PART_LABEL = re.compile(r"^\s*(?:第\s*(\d+)\s*[页頁]|\[?(\d+)\]?)\s*$")
-_BODY_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+# Only anchors that can lead to a next part (article pages carry 100+ navigation links).
+_PART_ANCHORS = (
+    "//a[@href][contains(@href, '_') or contains(., '页') or contains(., '頁')"
+    " or translate(normalize-space(.), '0123456789[]', '') = '']"
+)
+_NUMBERED = re.compile(r"_\d+(\.[A-Za-z0-9]+)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +48,9 @@ def page_selector(response: Response) -> Selector:
     return Selector(text=decoded.text or "<html></html>", type="html")
 
 
-def links(sel: Selector, page_url: str) -> Iterator[Link]:
+def links(sel: Selector, page_url: str, xpath: str = "//a[@href]") -> Iterator[Link]:
     base = sel.xpath("//base/@href").get() or page_url
-    for a in sel.xpath("//a[@href]"):
+    for a in sel.xpath(xpath):
         href = (a.attrib.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
             continue
@@ -55,9 +60,13 @@ def links(sel: Selector, page_url: str) -> Iterator[Link]:
 
 
 def page_terms(sel: Selector, extra: Iterable[str]) -> tuple[str, ...]:
+    """Topic terms in the page's title and text (scripts and styles removed: edits `sel`)."""
     title = " ".join(sel.xpath("//title//text() | //h1//text()").getall())
-    body = " ".join(sel.xpath(_BODY_TEXT).getall())
-    return match_terms(f"{title}\n{body}", extra)
+    root = sel.root
+    etree.strip_elements(root, "script", "style", etree.Comment, with_tail=False)
+    body = root.find("body")
+    text = " ".join((body if body is not None else root).itertext())
+    return match_terms(f"{title}\n{text}", extra)
 
 
 def link_terms(link: Link, extra: Iterable[str]) -> tuple[str, ...]:
@@ -81,14 +90,20 @@ def next_part(
     sel: Selector, url: str, first_url: str, part: int, seen: Iterable[str]
 ) -> str | None:
     """URL of part `part + 1` of the article whose first page is `first_url`, if linked."""
+    done = set(seen) | {url, first_url}
+    candidates = [
+        link
+        for link in links(sel, url, _PART_ANCHORS)
+        if link.url not in done
+        and (link.text in NEXT_LABELS or _PART_LABEL.match(link.text) or _NUMBERED.search(link.url))
+    ]
+    if not candidates:
+        return None
     stem = _stem_re(first_url)
     folder = url.rsplit("/", 1)[0]
-    done = set(seen) | {url, first_url}
     labelled: str | None = None
     numbered: list[tuple[int, str]] = []
-    for link in links(sel, url):
-        if link.url in done:
-            continue
+    for link in candidates:
         m = stem.match(link.url)
         label = _PART_LABEL.match(link.text)
         wanted = label is not None and int(label.group(1) or label.group(2)) == part + 1
