@@ -120,3 +120,19 @@ def stats(store: Store) -> dict[str, Any]:
         "top_outlets": dict(outlets),
         "exported": dict(one("SELECT format, count(*) FROM exports GROUP BY format").fetchall()),
     }
+
+
+def multi_copy_clusters(store: Store) -> Iterator[dict[str, Any]]:
+    """Clusters with more than one copy: canonical title and the outlets that carried it."""
+    rows = store.conn.execute(
+        "SELECT c.id, c.size, d.title FROM clusters c JOIN documents d ON d.key = c.canonical"
+        " WHERE c.size > 1 ORDER BY c.size DESC, c.id"
+    ).fetchall()
+    for cid, size, title in rows:
+        outlets = [
+            r[0] or "?"
+            for r in store.conn.execute(
+                "SELECT outlet FROM documents WHERE cluster_id = ? ORDER BY id", (cid,)
+            )
+        ]
+        yield {"cluster": cid, "size": size, "title": title, "outlets": outlets}

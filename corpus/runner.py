@@ -232,6 +232,13 @@ def run_demo(out: Path, *, progress: Progress | None = None) -> str:
             ExportTarget("jsonl", out / "export" / "jsonl"),
         ),
         runs_dir=out / "runs",
+        # Our own portal on loopback: no need to wait between requests, and the demo
+        # prints its own summary instead of Scrapy's log.
+        crawl_settings={
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_START_DELAY": 0.05,
+            "LOG_LEVEL": "WARNING",
+        },
     )
     with _demo_server(out, DemoServer) as server:
         if progress:
@@ -240,20 +247,19 @@ def run_demo(out: Path, *, progress: Progress | None = None) -> str:
         summary = scheduled_run(config, progress=progress)
     with Store.open(config.db) as store:
         data = queries.stats(store)
-        multi = [c for c in queries.clusters(store) if len(c["copies"]) > 1]
+        multi = list(queries.multi_copy_clusters(store))
     lines = [summary, "", "demo corpus:"]
     lines.append(
-        f"  documents {data['documents']} in {data['clusters']} clusters;"
-        f" {len(multi)} clusters with more than one copy; links {data['links']}"
+        f"  {data['documents']} documents in {data['clusters']} clusters;"
+        f" {len(multi)} clusters with more than one copy; links: {data['links'] or 'none'}"
     )
     for c in multi:
-        lines.append(
-            f"  cluster {c['cluster']}: {len(c['copies'])} copies, canonical {c['canonical']}"
-        )
+        lines.append(f"  [{c['size']} copies] {c['title'][:40]}  ({', '.join(c['outlets'])})")
     lines.append(f"  skipped: {data['dropped'] or 'none'}")
     lines.append(f"  corpus: {config.db}")
     for t in config.exports:
         lines.append(f"  export ({t.format}): {t.out}")
+    lines.append(f"  try: aidcorpus clusters --db {config.db} --min-size 2")
     return "\n".join(lines)
 
 
