@@ -32,6 +32,9 @@ _CHROME_RE = re.compile(
 # A run outside comment sections worth less than this (about 300 characters of prose) means
 # the "comments" are the content: a forum thread or Q&A page.
 ARTICLE_MIN = 300.0
+LINK_WEIGHT = 1.0
+SHORT_LINK_WEIGHT = 0.1
+LINK_TITLE = 12
 CONTEXT = 15  # segments before the run kept as context (byline, date, source)
 _COMMENT_RE = re.compile(r"comment|respond|trackback|guestbook|liuyan|pinglun", re.I)
 _SENTENCE_PUNCT = frozenset("，。！？；：、“”,;")
@@ -173,8 +176,12 @@ def _value(seg: Segment) -> float:
     unpunctuated text is only mildly negative so forum replies and subheadings bridge.
     """
     link_ratio = seg.link_chars / seg.chars
-    if link_ratio > 0.5 or seg.comment or junk_rule(seg.text) is not None:
+    if seg.comment or junk_rule(seg.text) is not None:
         return -seg.chars
+    if link_ratio > 0.5:
+        # Long links are headlines of other pages; short ones are names and buttons, which
+        # sit between the posts of a thread and should not break the run as hard.
+        return -(LINK_WEIGHT if seg.chars >= LINK_TITLE else SHORT_LINK_WEIGHT) * seg.chars
     if seg.punct >= 1 and seg.chars >= 8:
         return seg.chars * (1.0 - link_ratio) - 2.0 * seg.link_chars
     if seg.chars >= 60:
