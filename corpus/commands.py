@@ -30,6 +30,7 @@ def _progress(message: str) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from corpus.sources import kind_of, sniff
     from extract import Page, extract_page
 
     if args.url and len(args.files) != 1:
@@ -38,10 +39,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for path in paths:
         if not path.is_file():
             raise UserError(f"no such file: {path}")
+        if kind_of(path) != "html" and sniff(path) != "html":
+            raise UserError(f"{path} is not an HTML file")
     for path in paths:
         body = path.read_bytes()
-        if b"\x00" in body[:4096] and b"<" not in body[:512]:
-            raise UserError(f"{path} is not an HTML file")
         page = Page(url=args.url or path.resolve().as_uri(), body=body)
         result = extract_page(page)
         row = {"path": str(path), **asdict(result)}

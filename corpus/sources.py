@@ -71,7 +71,7 @@ def expand(paths: list[Path]) -> list[Source]:
                 else:
                     log.debug("skipping %s: not HTML, text or WARC", child)
             continue
-        kind = kind_of(path) or _sniff(path)
+        kind = kind_of(path) or sniff(path)
         out.append(Source(path, kind, _sha1(path)))
     return out
 
@@ -85,7 +85,7 @@ def read(source: Source) -> Iterator[Input]:
         yield Input(_text_page(source.path))
 
 
-def _sniff(path: Path) -> str:
+def sniff(path: Path) -> str:
     """An explicitly named file with an unknown suffix must look like HTML."""
     try:
         with path.open("rb") as fh:
