@@ -115,12 +115,15 @@ def filter_lines(lines: Sequence[str]) -> list[str]:
 
 
 def leaked(text: str, reference: str = "") -> tuple[str, ...]:
-    """Junk-rule names matched by lines of `text` that `reference` does not contain."""
+    """Junk-rule names matched by lines of `text` that `reference` does not contain.
+
+    Symbol-only lines (table borders in trafilatura's text output) are not lexicon lines.
+    """
     ref = "".join(reference.split())
     names = []
     for line in text.splitlines():
         line = line.strip()
         rule = junk_rule(line)
-        if rule and "".join(line.split()) not in ref:
+        if rule and rule != "symbols" and "".join(line.split()) not in ref:
             names.append(rule)
     return tuple(names)

@@ -35,7 +35,7 @@ ARTICLE_MIN = 300.0
 LINK_WEIGHT = 1.0
 SHORT_LINK_WEIGHT = 0.1
 LINK_TITLE = 12
-CONTEXT = 15  # segments before the run kept as context (byline, date, source)
+CONTEXT = 15  # segments kept around the run as context (byline, date, source, editor)
 _COMMENT_RE = re.compile(r"comment|respond|trackback|guestbook|liuyan|pinglun", re.I)
 _SENTENCE_PUNCT = frozenset("，。！？；：、“”,;")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -233,10 +233,11 @@ def _best_run(values: list[float]) -> tuple[float, int, int]:
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """The main-text run: its lines, and the page text just before it (where dates sit)."""
+    """The main-text run: its lines and the page text around it (dates, sources, editors)."""
 
     lines: list[str]
     before: list[str]
+    after: list[str]
     score: float  # the run's prose value; small means weak evidence
 
 
@@ -263,7 +264,8 @@ def best_run(root: etree._Element) -> Run:
         if score < ARTICLE_MIN:
             score, lo, hi = forum
     if hi < lo:
-        return Run([], [], 0.0)
+        return Run([], [], [], 0.0)
     lines = [s.text for s in segs[lo : hi + 1] if s.link_chars / s.chars <= 0.5]
     before = [s.text for s in segs[max(0, lo - CONTEXT) : lo] if s.link_chars / s.chars <= 0.5]
-    return Run(lines, before, score)
+    after = [s.text for s in segs[hi + 1 : hi + 1 + CONTEXT] if s.link_chars / s.chars <= 0.5]
+    return Run(lines, before, after, score)

@@ -17,7 +17,7 @@ from extract.boilerplate import filter_lines
 from extract.dates import find_dates
 from extract.decode import decode_html, split_cleaneval_header
 from extract.density import Run, best_run, parse
-from extract.metadata import PageMeta, page_meta, parse_lines
+from extract.metadata import LineMeta, PageMeta, page_meta, parse_lines
 from extract.normalise import clean_text, damage_score
 from extract.places import find_provinces, find_recipients
 from extract.reconcile import reconcile
@@ -109,6 +109,7 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
     lines = [line for line in clean_text("\n".join(lines)).split("\n") if line]
     lines = _drop_title_echo(lines, meta)
     lines, found = parse_lines(lines, meta.page_day, meta.outlet)
+    found = _with_context(found, run, meta)
     lines = filter_lines(lines)
     text = "\n".join(lines)
     if not text.strip():
@@ -138,6 +139,22 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         fetched=page.fetched,
         site=page.site,
         canonical=meta.canonical,
+    )
+
+
+def _with_context(found: LineMeta, run: Run, meta: PageMeta) -> LineMeta:
+    """Fill metadata the body lacks from the lines around the run (a 【编辑】 line is junk to
+    the run, so it often sits just outside it)."""
+    context = [*run.before[-6:], *run.after[:6]]
+    if not context:
+        return found
+    _, around = parse_lines(context, meta.page_day, meta.outlet)
+    return LineMeta(
+        origin=found.origin or around.origin,
+        original_title=found.original_title or around.original_title,
+        authors=found.authors or around.authors,
+        editor=found.editor or around.editor,
+        published=found.published,
     )
 
 
