@@ -55,7 +55,7 @@ _TAIL_HEADING_RE = re.compile(
 _TEASER_RE = re.compile(r"(\.{3,}|…{1,2}|。。。)\s*$")
 _NUMBERED_RE = re.compile(r"^\s*(\d{1,3}|[①-⑳])\s*[.、．)）]?\s*\S")
 _SENTENCE_END_RE = re.compile(r"[。！？!?」”\"]\s*$")
-_LIST_RUN = 5
+_LIST_RUN = 8
 
 
 # Footer rules are specific enough to judge long lines too (chinanews' ICP line is 120 chars).
@@ -84,16 +84,29 @@ def _cut_tail(lines: list[str]) -> list[str]:
 
 
 def _list_runs(lines: list[str]) -> set[int]:
-    """Indexes of lines in runs of short numbered items without sentence ends (link lists)."""
+    """Indexes of long counted lists of short unpunctuated items (seed 003's 100 links).
+
+    The items must count up one by one for at least _LIST_RUN lines: numbered steps of an
+    article (1、2、3、) restart often and stay.
+    """
     drop: set[int] = set()
     run: list[int] = []
+    last = None
     for i, line in enumerate([*lines, ""]):
-        if len(line) <= 60 and _NUMBERED_RE.match(line) and not _SENTENCE_END_RE.search(line):
-            run.append(i)
+        m = _NUMBERED_RE.match(line) if len(line) <= 60 else None
+        if m and not _SENTENCE_END_RE.search(line) and m.group(1).isdecimal():
+            number = int(m.group(1))
+            if last is not None and number == last + 1:
+                run.append(i)
+                last = number
+                continue
+            if len(run) >= _LIST_RUN:
+                drop.update(run)
+            run, last = [i], number
             continue
         if len(run) >= _LIST_RUN:
             drop.update(run)
-        run = []
+        run, last = [], None
     return drop
 
 
