@@ -9,6 +9,12 @@ from collections.abc import Sequence
 
 from extract.normalise import to_simplified
 
+# Buttons and counters of social widgets, forums and Q&A pages ("点赞 (5)", "评论 收藏 举报").
+_WIDGETS = (
+    "点赞|赞|评论|收藏|举报|复制链接|新浪微博|微信|微博|QQ空间|关注|已关注|\\+关注|展开全部|"
+    "展开|收起|回复|引用|我来答|抢首赞|已赞过|已踩过|只看该作者|倒序浏览|阅读模式|电梯直达|"
+    "使用道具|打赏|顶|踩|浏览|阅读|喜欢|转发|编辑|删除|更多"
+)
 # Whole-line junk: short lines that are page chrome wherever they appear. Each pattern has a
 # name so the bench can report which rule leaked. Lines longer than _SHORT are never judged
 # by these (a sentence that mentions 分享 is prose).
@@ -39,6 +45,8 @@ JUNK_LINES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("disclaimer", r"未经(书面)?授权.{0,8}(禁止|不得)转载|未經(書面)?授權|转载请注明"),
         ("contact", r"^(客服热线|联系我们|关于我们|网站地图|广告服务|投稿邮箱)"),
         ("symbols", r"^[^\w]+$"),
+        ("widget", rf"^(?:(?:{_WIDGETS})[\s()（）\d<>·|/:：,，万kKwW.]*)+$"),
+        ("widget", r"^\d+\s*(条评论|个回答|人点赞|人参与|次浏览|次阅读|人关注)$"),
         ("login", r"^(登录|注册|登录\s*[|/]\s*注册)$"),
         ("footer", r"国内统一刊号|邮发代号|^主办(单位)?[:：]|^承办[:：]|技术支持[:：]"),
         ("footer", r"^(电话|传真)[:：]"),
