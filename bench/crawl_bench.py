@@ -201,7 +201,7 @@ requests, robots.txt obeyed) against the same server in the same run. Seconds ar
 | aidcorpus `crawl()`: decode + topic terms + WARC + state \
 | {o_pages:,} | {o_secs:.1f} | {o_pages / o_secs * 60:,.0f} |
 
-Ratio (ours / peer): **{ratio:.2f}** — {verdict} the 0.7 target.
+Ratio (ours / peer): **{ratio:.3f}** — {verdict} the 0.7 target.
 Our run wrote {warc_bytes / 1e6:.1f} MB of gzipped WARC (request + response records).
 
 Where our time goes (cProfile of one 2,040-page crawl, 10.2 s profiled): page reading in the
