@@ -14,15 +14,15 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results" / "run.md"
 AIDCORPUS = str(Path(sys.executable).with_name("aidcorpus"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from localsite import serve  # noqa: E402
 
 PROVINCES = ["山西", "山东", "河北", "江苏", "浙江", "广东", "北京", "上海", "天津", "辽宁"]
 PLACES = ["昌吉", "喀什", "巴州", "伊犁", "阿克苏", "和田", "塔城", "吐鲁番", "哈密", "博州"]
@@ -77,29 +77,6 @@ def build_site(n: int, per_list: int, repost_share: float, seed: int = 7) -> dic
             "</body></html>"
         ).encode()
     return pages
-
-
-def serve(pages: dict[str, bytes]) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            body = pages.get(self.path)
-            self.send_response(200 if body is not None else 404)
-            body = body if body is not None else b"not found"
-            ctype = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 PROFILE = """name = "bench-run"
