@@ -57,9 +57,16 @@ _SHORT = 80
 # A heading that opens a tail section ends the article: everything after it is chrome.
 _TAIL_HEADING_RE = re.compile(
     r"^[【\[]?(相关阅读|相关新闻|相关报道|相关链接|相关文章|延伸阅读|为您推荐|猜你喜欢|24小时热点|"
-    r"热点推荐|热门推荐|精彩推荐|推荐阅读|今日推荐|点击排行|热门文章|更多精彩|网友评论|相关推荐)"
+    r"热点推荐|热门推荐|精彩推荐|推荐阅读|今日推荐|点击排行|热门文章|更多精彩|网友评论|相关推荐|"
+    r"最热评论|最新评论|热门评论|精彩评论|热门阅读|大家都在看|看了本文的人还看了)"
     r"[】\]]?[:：]?\s*$"
+    r"|^\d+条评论\s*[|｜]"
 )
+
+
+def is_tail_heading(line: str) -> bool:
+    """A heading that opens the page's tail (related links, comments, hot lists)."""
+    return len(line) <= 30 and _TAIL_HEADING_RE.match(to_simplified(line).strip()) is not None
 _TEASER_RE = re.compile(r"(\.{3,}|…{1,2}|。。。)\s*$")
 _NUMBERED_RE = re.compile(r"^\s*(\d{1,3}|[①-⑳])\s*[.、．)）]?\s*\S")
 _SENTENCE_END_RE = re.compile(r"[。！？!?」”\"]\s*$")
@@ -86,7 +93,7 @@ def _cut_tail(lines: list[str]) -> list[str]:
     # Only past the first third: a tail heading at the very top is a menu, not the end.
     start = max(1, len(lines) // 3)
     for i in range(start, len(lines)):
-        if _TAIL_HEADING_RE.match(lines[i]):
+        if is_tail_heading(lines[i]):
             return lines[:i]
     return lines
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from extract.boilerplate import junk_rule
+from extract.boilerplate import is_tail_heading, junk_rule
 
 _DROP_TAGS = (
     "script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "title",
@@ -35,6 +35,7 @@ ARTICLE_MIN = 300.0
 LINK_WEIGHT = 1.0
 SHORT_LINK_WEIGHT = 0.1
 LINK_TITLE = 12
+TAIL_BARRIER = 200.0  # a 相关阅读/网友评论 heading: the run rarely continues past it
 CONTEXT = 15  # segments kept around the run as context (byline, date, source, editor)
 _COMMENT_RE = re.compile(r"comment|respond|trackback|guestbook|liuyan|pinglun", re.I)
 _SENTENCE_PUNCT = frozenset("，。！？；：、“”,;")
@@ -176,6 +177,8 @@ def _value(seg: Segment) -> float:
     unpunctuated text is only mildly negative so forum replies and subheadings bridge.
     """
     link_ratio = seg.link_chars / seg.chars
+    if is_tail_heading(seg.text):
+        return -TAIL_BARRIER
     if seg.comment or junk_rule(seg.text) is not None:
         return -seg.chars
     if link_ratio > 0.5:
