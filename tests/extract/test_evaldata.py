@@ -14,8 +14,8 @@ from extract import Article, Dropped, Page, extract_page
 from extract.boilerplate import leaked
 
 # Pinned a little under the measured values (bench/results/extract.md); only move them up.
-FLOOR_ALL = 0.84
-FLOOR_BY_SOURCE = {"chinese-web-content-extraction-dataset": 0.91}
+FLOOR_ALL = 0.87
+FLOOR_BY_SOURCE = {"chinese-web-content-extraction-dataset": 0.92, "magic-html-forum": 0.68}
 MAX_LEAK_RATE = 0.02
 FULL_TEXT = ("human-full-text", "regression-fixture-full-text")
 
