@@ -5,6 +5,7 @@ widgets, breadcrumbs, footers, tail sections (相关阅读, 为您推荐), tease
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from extract.normalise import to_simplified
@@ -78,10 +79,23 @@ _LONG_OK = frozenset({"copyright", "icp", "disclaimer", "footer"})
 _LONG = 240
 
 
+def _keyword_spam(line: str) -> bool:
+    """SEO keyword lines (seed 003: 劳务派遣 深圳劳务派遣公司 劳务派遣公司 …): many short
+    space-separated tokens, no sentence punctuation, one 4-character stem repeated."""
+    tokens = line.split()
+    if len(tokens) < 4 or re.search(r"[，。！？；,;!?]", line):
+        return False
+    squeezed = "".join(tokens)
+    grams = Counter(squeezed[i : i + 4] for i in range(len(squeezed) - 3))
+    return bool(grams) and max(grams.values()) >= 3 and max(map(len, tokens)) <= 12
+
+
 def junk_rule(line: str) -> str | None:
     """The name of the junk rule a whole line matches, or None (Traditional lines too)."""
     if len(line) > _LONG:
         return None
+    if _keyword_spam(line):
+        return "seo"
     view = to_simplified(line)
     for name, rx in JUNK_LINES:
         if (len(line) <= _SHORT or name in _LONG_OK) and rx.search(view):

@@ -41,6 +41,10 @@ PROSE = [
         ("客服热线:0755-8882 8155", "contact"),
         ("国内统一刊号：CN54—0002", "footer"),
         ("|", "symbols"),
+        ("劳务派遣 深圳劳务派遣公司 劳务派遣公司 深圳临时工派遣公司 深圳临时工派遣中介", "seo"),
+        ("点赞 (5)", "widget"),
+        ("评论 收藏 举报", "widget"),
+        ("8条评论", "widget"),
     ],
 )
 def test_each_junk_pattern(line: str, rule: str) -> None:
