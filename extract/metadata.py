@@ -21,18 +21,28 @@ _DATE_META = (
     "weibo:article:create_at",
     "datepublished", "releasedate",
 )  # fmt: skip
-_ORIGIN_RE = re.compile(r"(?:来源|來源|稿件来源|文章来源|消息来源|转载自|轉載自|转自)\s*[:：]?\s*"
+# A colon is required after 来源 (数据来源于… is prose); 转载自 names its source directly.
+_ORIGIN_RE = re.compile(r"(?:(?:来源|來源)\s*[:：]|(?:转载自|轉載自|转自)\s*[:：]?)\s*"
                         r"([^\s|()（）\[\]【】:：,，]{2,30})")  # fmt: skip
-_ORIGINAL_TITLE_RE = re.compile(r"原标题\s*[:：]\s*(.+?)\s*$|原標題\s*[:：]\s*(.+?)\s*$")
+_ORIGINAL_TITLE_RE = re.compile(
+    r"原标题\s*[:：]\s*(.+?)[)）]?\s*$|原標題\s*[:：]\s*(.+?)[)）]?\s*$"
+)
 _EDITOR_RE = re.compile(r"(?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：]\s*([^\s\]】)）|]{2,12})")
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _AUTHOR_RE = re.compile(
-    rf"(?:^|[\s(（【\[]|本报|本報|新华社|新華社)(?:记者|通讯员|記者|通訊員|作者)\s*[:：]?\s*"
+    rf"(?:^[\u4e00-\u9fff]{{0,8}}?|[\s(（【\[]|本报|本報|新华社|新華社)"
+    rf"(?:(?:记者|通讯员|記者|通訊員)\s*[:：]?|作者\s*[:：])\s*"
     rf"((?:{_NAME})(?:[\s、，,]+(?!记者|通讯员|記者|通訊員){_NAME})*)(?=$|[\s)）】\]]|报道|報道|摄|攝)"
 )
+# Words that follow 记者/作者 in page chrome but are not names.
+_NOT_NAMES = frozenset({"最新文章", "最近文章", "未知", "整合", "编辑", "报道", "专栏", "简介"})
 _META_LINE_RE = re.compile(
     r"^[\[【(（]?\s*(本报|本報|新华社|新華社)?\s*(来源|來源|稿件来源|文章来源|转载自|原标题|原標題|责任编辑|責任編輯|编辑|編輯|责编|"
-    r"记者|通讯员|記者|通訊員|作者|发布时间|发布日期|時間|时间|日期)"
+    r"记者|通讯员|記者|通訊員|作者|发布时间|发布日期|時間|时间|日期|最后更新|更新时间|发表于|发布于)"
+    r"|^(本文|文章|稿件|消息)(来源|來源)"
+)
+_BYLINE_RE = re.compile(
+    r"^[\u4e00-\u9fff]{0,8}(记者|通讯员|記者|通訊員)[\s:：]*[\u4e00-\u9fff·、\s]{2,30}$"
 )
 _DATE_ONLY_RE = re.compile(r"^[\s\d\-/.:：年月日时分秒TZ+]+$")
 
@@ -119,14 +129,20 @@ def page_meta(root: etree._Element, url: str, cleaneval: dict[str, str]) -> Page
 def _authors(line: str) -> list[str]:
     names: list[str] = []
     for m in _AUTHOR_RE.finditer(line):
-        names.extend(n for n in re.split(r"[\s、，,]+", m.group(1)) if n)
+        names.extend(n for n in re.split(r"[\s、，,]+", m.group(1)) if n and n not in _NOT_NAMES)
     return names
 
 
 def is_meta_line(line: str) -> bool:
     """A short line that only carries metadata (来源, 编辑, 记者, a date) and no prose."""
-    if len(line) > 90 or re.search(r"[。！？]", line):
+    if len(line) > 90:
         return False
+    if _ORIGINAL_TITLE_RE.search(line) and len(line) < 90:
+        return True  # a headline may end in ？ or ！
+    if re.search(r"[。！？]", line):
+        return False
+    if _BYLINE_RE.match(line):
+        return True
     if _DATE_ONLY_RE.match(line) and find_dates(line):
         return True
     if _META_LINE_RE.match(line):
