@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 8 * 1024 * 1024  # portal articles are < 1 MB; bigger is a dump or a trap
 MAX_ELEMENTS = 60_000
-WEAK_RUN = 300.0  # a run worth less (about 300 chars of prose) loses disagreements
+WEAK_RUN = 50.0  # a run worth less (a sentence or two) loses disagreements
 TIME_BUDGET = 10.0  # seconds of CPU per page before we give up with "timeout"
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 
