@@ -7,6 +7,7 @@ and the documents added in this session. Texts of existing documents come from `
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +17,24 @@ import numpy as np
 from dedup.index import DedupIndex
 from dedup.minhash import signature
 from dedup.params import DedupParams, ParamsMismatch
-from dedup.passages import Clause, figure_notes, is_shared_passage, shared_runs, split_clauses
-from dedup.shingles import hash_view, shingle_hashes, view_digest
+from dedup.passages import (
+    Clause,
+    figure_notes_of,
+    is_shared_passage,
+    shared_runs,
+    split_clauses,
+    unique_figures,
+)
+from dedup.shingles import shingle_hashes, view_digest
 from dedup.types import DocView, Link, Verdict
-from dedup.verify import overlap, template_conflicts
+from dedup.verify import is_repost, template_conflicts
 
 __all__ = ["Deduper", "DocView", "Link", "ParamsMismatch", "Verdict"]
 
 log = logging.getLogger(__name__)
 
 MAX_LINKS = 10
-_MIN_CONTAINED = 150  # shingles: containment alone merges only documents at least this long
+CACHE_SIZE = 4096  # prepared candidates kept per Deduper (about 20 KB each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +44,9 @@ class _Prepared:
     exact: str
     shingles: np.ndarray  # sorted unique n-gram hashes
     sig: np.ndarray
-    clauses: tuple[Clause, ...]
+    clauses: tuple[Clause, ...]  # every clause, short ones too (the template guard needs 第5批)
+    digests: frozenset[int]  # clauses long enough to index
+    figures: dict[tuple[str, str], str]  # unique_figures of the text
 
 
 class Deduper:
@@ -49,16 +59,21 @@ class Deduper:
         lookup: Callable[[str], DocView | None] | None = None,
         *,
         storage_config: dict | None = None,
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         self.params = params or DedupParams()
         self._index = DedupIndex(Path(index_dir), self.params, storage_config)
         self._lookup = lookup or (lambda key: None)
         self._pending: dict[str, _Prepared] = {}  # check() results awaiting add()
-        self._session: dict[str, _Prepared] = {}  # added since open: lookup fallback
+        self._session: dict[str, _Prepared] = {}  # added since the last save: lookup fallback
+        # Candidates come back again and again (reposts of one report, shared template
+        # clauses): preparing their text is the dominant cost, so keep the recent ones.
+        self._cache: OrderedDict[str, _Prepared] = OrderedDict()
+        self._cache_size = cache_size
 
     # -- contract -------------------------------------------------------------------
     def keys(self) -> set[str]:
-        return set(self._index.keys)
+        return self._index.keys
 
     def check(self, key: str, text: str, published: str | None = None) -> Verdict:
         doc = self._prepare(text)
@@ -66,9 +81,14 @@ class Deduper:
         exact = self._index.exact.get(doc.exact)
         if exact is not None and exact != key and doc.view:
             return Verdict(key, exact_of=exact, similarity=1.0)
+        stats = self._index.clause_stats(doc.digests)
+        common = {d for d, (df, _) in stats.items() if df <= self.params.max_clause_df}
+        hits: dict[str, int] = {}
+        for d in common:
+            for other in stats[d][1]:
+                hits[other] = hits.get(other, 0) + 1
         candidates = set(self._index.query(doc.sig))
-        clause_hits = self._index.clause_hits(c.digest for c in doc.clauses)
-        candidates.update(k for k, n in clause_hits.items() if n >= 2)
+        candidates.update(k for k, n in hits.items() if n >= 2)
         candidates.discard(key)
         best: tuple[float, str] | None = None
         links: list[Link] = []
@@ -77,11 +97,7 @@ class Deduper:
             if theirs is None:
                 log.debug("dedup: candidate %s not found by lookup; skipped", other)
                 continue
-            jac, contained = overlap(doc.shingles, theirs.shingles)
-            small = min(doc.shingles.size, theirs.shingles.size)
-            score = jac if jac >= self.params.threshold else 0.0
-            if not score and contained >= self.params.containment and small >= _MIN_CONTAINED:
-                score = contained
+            score = is_repost(doc, theirs, self.params)
             if score:
                 conflicts = template_conflicts(theirs.clauses, doc.clauses)
                 if conflicts:
@@ -89,7 +105,7 @@ class Deduper:
                 elif best is None or score > best[0]:
                     best = (score, other)
                 continue
-            link = self._passage_link(doc, theirs, other)
+            link = self._passage_link(doc, theirs, other, common)
             if link is not None:
                 links.append(link)
         links.sort(key=lambda ln: (ln.kind != "same-template", -len(ln.passages), ln.other))
@@ -110,8 +126,9 @@ class Deduper:
         doc = self._pending.pop(key, None)
         if doc is None or doc.text != text:
             doc = self._prepare(text)
-        self._index.add(key, doc.sig, doc.exact, (c.digest for c in doc.clauses))
+        self._index.add(key, doc.sig, doc.exact, doc.digests)
         self._session[key] = doc
+        self._remember(key, doc)
 
     def save(self) -> None:
         self._index.save()
@@ -120,6 +137,7 @@ class Deduper:
     def close(self) -> None:
         self._pending.clear()
         self._session.clear()
+        self._cache.clear()
 
     def __enter__(self) -> Deduper:
         return self
@@ -130,7 +148,9 @@ class Deduper:
     # -- internals ------------------------------------------------------------------
     def _prepare(self, text: str) -> _Prepared:
         p = self.params
-        view = hash_view(text)
+        clauses = split_clauses(text, 1)
+        # The clause views are the hash view cut at punctuation (which it drops anyway).
+        view = "".join(c.view for c in clauses)
         hashes = shingle_hashes(view, p.ngram)
         return _Prepared(
             text=text,
@@ -138,21 +158,41 @@ class Deduper:
             exact=view_digest(view),
             shingles=hashes,
             sig=signature(hashes, p.num_perm, p.seed),
-            clauses=split_clauses(text, p.min_clause_chars),
+            clauses=clauses,
+            digests=frozenset(c.digest for c in clauses if len(c.view) >= p.min_clause_chars),
+            figures=unique_figures(text),
         )
 
-    def _existing(self, key: str) -> _Prepared | None:
-        if key in self._session:
-            return self._session[key]
-        found = self._lookup(key)
-        return None if found is None else self._prepare(found.text)
+    def _remember(self, key: str, doc: _Prepared) -> None:
+        self._cache[key] = doc
+        self._cache.move_to_end(key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
 
-    def _passage_link(self, doc: _Prepared, theirs: _Prepared, other: str) -> Link | None:
-        their_digests = {c.digest for c in theirs.clauses}
-        common = [c for c in doc.clauses if c.digest in their_digests]
-        unique = {c.digest: c for c in common}
+    def _existing(self, key: str) -> _Prepared | None:
+        doc = self._cache.get(key)
+        if doc is not None:
+            self._cache.move_to_end(key)
+            return doc
+        doc = self._session.get(key)
+        if doc is not None:
+            return doc
+        found = self._lookup(key)
+        if found is None:
+            return None
+        doc = self._prepare(found.text)
+        self._remember(key, doc)
+        return doc
+
+    def _passage_link(
+        self, doc: _Prepared, theirs: _Prepared, other: str, telling: set[int]
+    ) -> Link | None:
+        # Only clauses that are not boilerplate (document frequency within bounds) count.
+        shared = doc.digests & theirs.digests & telling
+        unique = {c.digest: c for c in doc.clauses if c.digest in shared}
         if not is_shared_passage(list(unique.values())):
             return None
-        passages = shared_runs(doc.clauses, set(unique))
-        figures = figure_notes(passages, doc.text, theirs.text)
+        indexed = [c for c in doc.clauses if c.digest in doc.digests]
+        passages = shared_runs(indexed, set(unique))
+        figures = figure_notes_of(passages, doc.figures, theirs.figures)
         return Link(other, "shared-passages", passages=passages, figures=figures)

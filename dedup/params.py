@@ -31,6 +31,9 @@ class DedupParams:
     threshold: float = 0.5  # verified Jaccard at or above which a candidate is a repost
     containment: float = 0.8  # or: share of the smaller doc's shingles found in the larger
     min_clause_chars: int = 6  # clauses shorter than this (hash view) are not indexed
+    # Clauses held by more documents than this are boilerplate (为深入贯彻党的二十大精神):
+    # they neither make a document a candidate nor count as a shared passage.
+    max_clause_df: int = 20
 
     def __post_init__(self) -> None:
         if self.ngram < 1:
@@ -42,6 +45,8 @@ class DedupParams:
                 f"bands x rows must be positive and at most num_perm: "
                 f"{self.bands} x {self.rows} > {self.num_perm}"
             )
+        if self.max_clause_df < 1:
+            raise ValueError(f"max_clause_df must be >= 1, got {self.max_clause_df}")
         if not 0.0 < self.threshold <= 1.0 or not 0.0 < self.containment <= 1.0:
             raise ValueError("threshold and containment must be in (0, 1]")
 

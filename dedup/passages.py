@@ -11,9 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dedup.shingles import hash_view
+from dedup.shingles import hash_views
 
 _CLAUSE_SPLIT = re.compile(r"[。！？；，、,;!?：:\n\r]+")
+# Mojibake: replacement characters, 锟斤拷, an ASCII "?" glued to non-ASCII text.
+_DAMAGE = re.compile(r"\ufffd|锟斤拷|[^\x00-\x7f]\?|\?[^\x00-\x7f\s]")
 
 # number, optional approximation, unit; longest units first so 万元 wins over 万.
 _UNITS = (
@@ -34,6 +36,7 @@ class Clause:
     text: str  # as written in the stored text
     view: str  # hash view
     digest: int  # 64-bit hash of the view, the clause index key
+    damaged: bool = False  # mojibake in or right around it: its characters are unreliable
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +63,20 @@ def clause_digest(view: str) -> int:
 
 def split_clauses(text: str, min_chars: int = 6) -> tuple[Clause, ...]:
     """Clauses of the stored text whose hash view has at least `min_chars` characters."""
-    out = []
-    for part in _CLAUSE_SPLIT.split(text):
-        view = hash_view(part)
-        if len(view) >= min_chars:
-            out.append(Clause(part.strip(), view, clause_digest(view)))
-    return tuple(out)
+    seps = [(m.start(), m.end()) for m in _CLAUSE_SPLIT.finditer(text)]
+    spans = list(zip([0] + [e for _, e in seps], [s for s, _ in seps] + [len(text)], strict=True))
+    parts = [text[s:e] for s, e in spans]
+    return tuple(
+        Clause(
+            part.strip(),
+            view,
+            clause_digest(view),
+            # Two characters either side: mojibake often eats the separator (剑?021年).
+            bool(_DAMAGE.search(text, max(s - 2, 0), e + 2)),
+        )
+        for part, view, (s, e) in zip(parts, hash_views(parts), spans, strict=True)
+        if len(view) >= max(min_chars, 1)
+    )
 
 
 def _phrase(clause: str, start: int, end: int) -> str:
@@ -126,21 +137,30 @@ def shared_runs(mine: Sequence[Clause], shared: set[int]) -> tuple[str, ...]:
 
 def figure_notes(passages: Sequence[str], mine: str, other: str) -> tuple[str, ...]:
     """Figures in the shared passages, then figures whose value changed (other → mine)."""
+    return figure_notes_of(passages, unique_figures(mine), unique_figures(other))
+
+
+def figure_notes_of(
+    passages: Sequence[str],
+    mine: dict[tuple[str, str], str],
+    theirs: dict[tuple[str, str], str],
+) -> tuple[str, ...]:
+    """figure_notes with both documents' `unique_figures` computed by the caller."""
     notes: list[str] = []
     for passage in passages:
         for fig in extract_figures(passage):
             if fig.label not in notes:
                 notes.append(fig.label)
     # A changed figure: the same phrase and unit, once in each document, other digits.
-    theirs = _unique_figures(other)
-    for (phrase, unit), number in _unique_figures(mine).items():
+    for (phrase, unit), number in mine.items():
         old = theirs.get((phrase, unit))
         if old is not None and old != number:
             notes.append(f"{phrase} {old}{unit} → {number}{unit}")
     return tuple(notes)
 
 
-def _unique_figures(text: str) -> dict[tuple[str, str], str]:
+def unique_figures(text: str) -> dict[tuple[str, str], str]:
+    """(phrase, unit) -> number, for figures whose phrase and unit occur once in `text`."""
     counts: dict[tuple[str, str], list[str]] = {}
     for fig in extract_figures(text):
         if len(fig.phrase) >= 2:

@@ -49,6 +49,18 @@ def hash_view(text: str) -> str:
     return "".join(ch for ch in text.lower() if _keep(ch))
 
 
+def hash_views(parts: list[str]) -> list[str]:
+    """hash_view of each part, with one OpenCC call for all of them (parts hold no newline)."""
+    if not parts:
+        return []
+    text = unicodedata.normalize("NFKC", "\n".join(parts))
+    text = _t2s().convert(strip_pinyin_glosses(text)).lower()
+    views = ["".join(ch for ch in part if _keep(ch)) for part in text.split("\n")]
+    if len(views) != len(parts):  # a part held a newline after all: do them one by one
+        return [hash_view(part) for part in parts]
+    return views
+
+
 def view_digest(view: str) -> str:
     """Hex digest of a hash view: equal digests are exact copies."""
     return hashlib.blake2b(view.encode("utf-8"), digest_size=16).hexdigest()

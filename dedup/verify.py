@@ -9,10 +9,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
+from dedup.params import DedupParams
 from dedup.passages import Clause
+
+MIN_CONTAINED = 150  # shingles: containment alone merges only documents at least this long
 
 _CN_DIGITS = "〇零一二两三四五六七八九十百千万"
 _NUM_CHARS = set("0123456789." + _CN_DIGITS)
@@ -37,6 +41,32 @@ PLACES = tuple(
     )
 )
 _PLACE_RE = re.compile("|".join(PLACES))
+# Numbers and ordinal/count Chinese numerals, masked to align clauses: 第五批 ~ 第四批.
+_NUMBER_RE = re.compile(rf"\d+(?:\.\d+)?|(?<=第)[{_CN_DIGITS}]+|[{_CN_DIGITS}]+(?=[批届期次轮])")
+# Page counters (阅读 1234, 评论 3) differ between copies of one report: never a fact.
+_COUNTER_RE = re.compile(
+    r"(?:阅读|浏览|点击|评论|点赞|收藏|转发|分享)(?:量|数|次数)?\d+$|^\d+(?:评论|阅读)$"
+)
+_MIN_RATIO = 0.6  # clauses this similar (difflib ratio) are edits of each other
+_MAX_PAIRING = 4000  # clause pairs compared inside one replaced block, at most
+
+
+class _Comparable(Protocol):
+    shingles: np.ndarray
+
+
+def is_repost(doc: _Comparable, other: _Comparable, params: DedupParams) -> float:
+    """The verified similarity when `doc` is a repost of `other` (before the template
+    guard), else 0.0: true Jaccard of the n-gram sets at or above the threshold, or the
+    smaller document contained in the larger (a copy with a junk tail or one paragraph less).
+    """
+    jac, contained = overlap(doc.shingles, other.shingles)
+    if jac >= params.threshold:
+        return jac
+    small = min(doc.shingles.size, other.shingles.size)
+    if contained >= params.containment and small >= MIN_CONTAINED:
+        return contained
+    return 0.0
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -64,8 +94,14 @@ def _token(view: str, i: int, j: int) -> str:
 
 
 def _places(view: str, i: int, j: int) -> set[str]:
-    window = view[max(i - 3, 0) : j + 3]
-    return set(_PLACE_RE.findall(window))
+    """Places named across the changed span view[i:j] (a place merely near it does not count:
+    an edit of 北京 into 的京 leaves the abbreviation 京 beside the change, not in it)."""
+    lo = max(i - 3, 0)
+    found = set()
+    for m in _PLACE_RE.finditer(view, lo, j + 3):
+        if m.start() < max(j, i + 1) and m.end() > i:
+            found.add(m.group(0))
+    return found
 
 
 def _char_conflicts(a: str, b: str) -> list[str]:
@@ -86,22 +122,57 @@ def _char_conflicts(a: str, b: str) -> list[str]:
     return found
 
 
+def skeleton(view: str) -> str:
+    """A clause view with its numbers masked: clauses differing only in figures align."""
+    return _NUMBER_RE.sub("#", view)
+
+
+def _pair_up(va: Sequence[str], vb: Sequence[str]) -> list[tuple[str, str]]:
+    """Monotone pairs of near-identical clauses inside a replaced block (ratio >= 0.6).
+
+    Clause by clause, so an edited clause next to a dropped or added paragraph still
+    pairs with its counterpart, and a paragraph swapped for another pairs with nothing.
+    """
+    pairs: list[tuple[str, str]] = []
+    if len(va) * len(vb) > _MAX_PAIRING:
+        return pairs
+    start = 0
+    for a in va:
+        best, best_k = _MIN_RATIO, -1
+        for k in range(start, len(vb)):
+            m = difflib.SequenceMatcher(None, a, vb[k], autojunk=False)
+            if m.real_quick_ratio() < best or m.quick_ratio() < best:
+                continue
+            r = m.ratio()
+            if r >= best:
+                best, best_k = r, k
+        if best_k >= 0:
+            pairs.append((a, vb[best_k]))
+            start = best_k + 1
+    return pairs
+
+
 def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[str, ...]:
     """Facts that differ between aligned, near-identical clauses of two documents.
 
-    Clauses are aligned first; a replaced block is compared character by character only
-    when its two sides are edits of each other (ratio >= 0.6), so a paragraph swapped for
-    another never counts as a conflict, only a figure or a place changed in place.
+    Clauses are aligned on their number-masked skeletons, so 第四批/第五批 or 2020年/2021年
+    clauses line up; inside replaced blocks, clauses are paired when they are edits of
+    each other. Only figures, ordinals and places changed inside a pair are conflicts.
     """
-    va, vb = [c.view for c in old], [c.view for c in new]
-    conflicts: list[str] = []
-    matcher = difflib.SequenceMatcher(None, va, vb, autojunk=False)
+    # A clause with mojibake has lost characters (经验?zāi)J剑?021年 once read 模式，2021年):
+    # what differs in it is damage, not a fact.
+    va = [c.view for c in old if not _COUNTER_RE.search(c.view) and not c.damaged]
+    vb = [c.view for c in new if not _COUNTER_RE.search(c.view) and not c.damaged]
+    pairs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, [skeleton(v) for v in va], [skeleton(v) for v in vb])
+    matcher.autojunk = False
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "replace":
-            continue
-        a, b = "".join(va[i1:i2]), "".join(vb[j1:j2])
-        if difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() < 0.6:
-            continue
+        if tag == "equal":
+            pairs += [(a, b) for a, b in zip(va[i1:i2], vb[j1:j2], strict=True) if a != b]
+        elif tag == "replace":
+            pairs += _pair_up(va[i1:i2], vb[j1:j2])
+    conflicts: list[str] = []
+    for a, b in pairs:
         for conflict in _char_conflicts(a, b):
             if conflict not in conflicts:
                 conflicts.append(conflict)
