@@ -64,6 +64,7 @@ JUNK_LINES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _SHORT = 80
+_HAN_RE = re.compile("[\u4e00-\u9fff]")
 # A heading that opens a tail section ends the article: everything after it is chrome.
 _TAIL_HEADING_RE = re.compile(
     r"^[【\[]?(相关阅读|相关新闻|相关报道|相关链接|相关文章|延伸阅读|为您推荐|猜你喜欢|24小时热点|"
@@ -94,7 +95,7 @@ def _keyword_spam(line: str) -> bool:
     tokens = line.split()
     if len(tokens) < 4 or re.search(r"[，。！？；,;!?]", line):
         return False
-    squeezed = "".join(tokens)
+    squeezed = "".join(t for t in tokens if _HAN_RE.search(t))
     grams = Counter(squeezed[i : i + 4] for i in range(len(squeezed) - 3))
     return bool(grams) and max(grams.values()) >= 3 and max(map(len, tokens)) <= 12
 
