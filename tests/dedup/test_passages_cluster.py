@@ -38,3 +38,35 @@ def test_choose_canonical_rule_order() -> None:
 def test_clusters_are_connected_components() -> None:
     groups = clusters(["a", "b", "c", "d", "e"], [("a", "b"), ("c", "b"), ("d", "e")])
     assert groups == [{"a", "b", "c"}, {"d", "e"}]
+
+
+def test_guard_sees_short_clauses_and_list_ordinals() -> None:
+    base = "简评\n2005年，是世界反法西斯战争胜利六十周年。\n1、蛋白质是头发的主要养分。"
+    year = split_clauses(base.replace("2005年", "2006年"), 1)
+    item = split_clauses(base.replace("1、", "8、"), 1)
+    assert template_conflicts(split_clauses(base, 1), year) == ("2005 → 2006",)
+    assert template_conflicts(split_clauses(base, 1), item) == ("1 → 8",)
+
+
+def test_guard_pairs_clauses_beside_a_swapped_paragraph() -> None:
+    # The changed date sits in a block whose other clauses were replaced wholesale.
+    old = split_clauses(
+        "他于2022年2月12日在上海逝世，享年74岁。\n记者了解到，当地群众给予充分肯定，纷纷表示要继续努力。",
+        1,
+    )
+    new = split_clauses(
+        "他于2023年8月18日在上海逝世，享年80岁。\n沈斌1948年生于上海，1960年进入上海市戏曲学校学习武生。",
+        1,
+    )
+    conflicts = template_conflicts(old, new)
+    assert "2022 → 2023" in conflicts and "74 → 80" in conflicts
+
+
+def test_edit_next_to_a_place_is_not_a_swap_and_mojibake_is_not_a_fact() -> None:
+    a = split_clauses("北京市援疆指挥部在和田开展工作，选派干部217名。", 1)
+    edited = split_clauses("的京市援疆指挥部在和田开展工作，选派干部217名。", 1)
+    assert template_conflicts(a, edited) == ()
+    clean = split_clauses("总结经验模式，2021年以来山东先后选派87名乡镇援疆干部。", 1)
+    damaged = split_clauses("总结经验?zāi)J剑?021年以来山东先后选派87名乡镇援疆干部。", 1)
+    assert any(c.damaged for c in damaged) and not any(c.damaged for c in clean)
+    assert template_conflicts(clean, damaged) == ()
