@@ -45,6 +45,9 @@ JUNK_LINES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("disclaimer", r"^[【\[]?(免责|特别)?声明[】\]]|^特别声明[:：]|本平台仅提供信息存储服务"),
         ("disclaimer", r"^Notice: The content above|未经(允许|许可|授权).{0,6}(不得|禁止)转载"),
         ("disclaimer", r"本文仅代表作者(本人|个人)?观点"),
+        ("notice", r"版权与免责声明|凡本(网|站)注明|版权均属于"),
+        ("url", r"^(https?://|www\.)\S+$"),
+        ("fragment", r"^[【\[(（]\s*\w{0,4}\s*$"),
         ("contact", r"举报电话|违法和不良信息|举报邮箱"),
         ("share", r"扫描.{0,8}二维码|扫.{0,2}二维码|二维码.{0,8}关注"),
         ("share", r"欢迎.{0,6}关注.{0,12}(公众号|微信|微博)"),
@@ -85,7 +88,9 @@ _LIST_RUN = 8
 
 
 # Footer rules are specific enough to judge long lines too (chinanews' ICP line is 120 chars).
-_LONG_OK = frozenset({"copyright", "icp", "disclaimer", "footer"})
+_LONG_OK = frozenset({"copyright", "icp", "disclaimer", "footer", "contact", "notice"})
+# In a line that reads as prose (a full stop, over 30 chars), only unmistakable notices count.
+_PROSE_OK = frozenset({"icp", "disclaimer", "notice"})
 _LONG = 240
 
 
@@ -107,8 +112,10 @@ def junk_rule(line: str) -> str | None:
     if _keyword_spam(line):
         return "seo"
     view = to_simplified(line)
+    prose = len(line) > 30 and "。" in line
     for name, rx in JUNK_LINES:
-        if (len(line) <= _SHORT or name in _LONG_OK) and rx.search(view):
+        allowed = name in _PROSE_OK if prose else (len(line) <= _SHORT or name in _LONG_OK)
+        if allowed and rx.search(view):
             return name
     return None
 

@@ -42,7 +42,7 @@ _META_LINE_RE = re.compile(
     r"|^(本文|文章|稿件|消息)(来源|來源)"
 )
 _BYLINE_RE = re.compile(
-    r"^[\u4e00-\u9fff]{0,8}(记者|通讯员|記者|通訊員)[\s:：]*[\u4e00-\u9fff·、\s]{2,30}$"
+    r"^[\u4e00-\u9fff\s]{0,12}?(记者|通讯员|記者|通訊員)[\s:：]*[\u4e00-\u9fff·、\s]{2,30}$"
 )
 _DATE_ONLY_RE = re.compile(r"^[\s\d\-/.:：年月日时分秒TZ+]+$")
 
