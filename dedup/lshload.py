@@ -6,6 +6,7 @@ layout), so no LeanMinHash object is made per document; other storages use inser
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 
@@ -38,12 +39,24 @@ def fill_lsh(lsh: MinHashLSH, keys: list[str], sigs: np.ndarray, params: DedupPa
     stride = used.shape[1] * sigs.dtype.itemsize
     key_store = lsh.keys._dict
     bucket_dicts = [t._dict for t in tables]
-    for row, key in enumerate(keys):
-        base = row * stride
-        bands = [blob[base + b * width : base + (b + 1) * width] for b in range(params.bands)]
-        key_store[key].extend(bands)
-        for band, buckets in zip(bands, bucket_dicts, strict=True):
-            buckets[band].add(key)
+    cuts = [(b * width, (b + 1) * width) for b in range(params.bands)]
+    # Millions of new sets and lists: the cyclic GC would rescan them over and over.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for row, key in enumerate(keys):
+            base = row * stride
+            bands = [blob[base + lo : base + hi] for lo, hi in cuts]
+            key_store[key] = bands
+            for band, buckets in zip(bands, bucket_dicts, strict=True):
+                found = buckets.get(band)
+                if found is None:
+                    buckets[band] = {key}
+                else:
+                    found.add(key)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _stamp_key(config: dict) -> bytes:
