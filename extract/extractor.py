@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import copy
 import logging
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import trafilatura
@@ -30,11 +34,12 @@ MAX_BYTES = 8 * 1024 * 1024  # portal articles are < 1 MB; bigger is a dump or a
 MAX_ELEMENTS = 60_000
 WEAK_RUN = 50.0  # a run worth less (a sentence or two) loses disagreements
 TIME_BUDGET = 10.0  # seconds of CPU per page before we give up with "timeout"
+WALL_FACTOR = 3.0  # the wall-clock alarm allows for a busy machine
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """BaseException so that libraries' `except Exception` blocks cannot swallow it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +74,42 @@ def extract_page(page: Page, *, time_budget: float = TIME_BUDGET) -> Article | D
         dropped = _precheck(page)
         if dropped is not None:
             return dropped
-        return _extract(page, _Clock(time.process_time(), time_budget))
+        with _alarm(time_budget * WALL_FACTOR):
+            return _extract(page, _Clock(time.process_time(), time_budget))
     except _Timeout as exc:
         return Dropped(page.url, "timeout", str(exc))
     except Exception as exc:  # the contract: bad input never raises
         log.warning("extract failed for %s: %r", page.url, exc)
         return Dropped(page.url, "error", repr(exc)[:200])
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """A wall-clock stop for pathological pages, between the stage checks of `_Clock`.
+
+    Only in the main thread and only when no other interval timer is running: SIGALRM is
+    process-wide, so elsewhere the cooperative stage checks are the only guard.
+    """
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+
+    def _ring(signum: int, frame: object) -> None:
+        raise _Timeout("wall clock")
+
+    previous = signal.signal(signal.SIGALRM, _ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def main_lines(root: etree._Element) -> tuple[list[str], Run]:

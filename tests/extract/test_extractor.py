@@ -165,3 +165,18 @@ def test_time_guard_drops_with_timeout() -> None:
 def test_bad_input_never_raises(body: bytes) -> None:
     got = extract_page(Page(url="u", body=body))
     assert isinstance(got, (Article, Dropped))
+
+
+def test_slow_page_is_stopped_and_the_alarm_is_cleaned_up() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    rows = "".join(
+        f"<tr><td><a href='/{i}'>第{i}条新闻标题</a></td><td>{PARAS[i % 4]}</td></tr>"
+        for i in range(8000)
+    )
+    html = article_html(f"<table>{rows}</table>")
+    got = extract_page(Page(url="u", body=html.encode()), time_budget=0.05)
+    assert isinstance(got, Dropped) and got.reason == "timeout"
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    assert signal.getsignal(signal.SIGALRM) is before
