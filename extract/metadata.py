@@ -24,6 +24,7 @@ _DATE_META = (
 # A colon is required after 来源 (数据来源于… is prose); 转载自 names its source directly.
 _ORIGIN_RE = re.compile(r"(?:(?:来源|來源)\s*[:：]|(?:转载自|轉載自|转自)\s*[:：]?)\s*"
                         r"([^\s|()（）\[\]【】:：,，]{2,30})")  # fmt: skip
+_ORIGIN_TAIL_RE = re.compile(r"(作者|编辑|記者|记者|编者|時間|时间|日期)$")
 _ORIGINAL_TITLE_RE = re.compile(
     r"原标题\s*[:：]\s*(.+?)[)）]?\s*$|原標題\s*[:：]\s*(.+?)[)）]?\s*$"
 )
@@ -86,12 +87,15 @@ def _headline(root: etree._Element, cleaneval_title: str | None) -> tuple[str, s
     parts = [p for p in _SEP_RE.split(raw) if p.strip()]
     suffix = parts[-1].strip() if len(parts) > 1 and len(parts[-1]) <= 16 else None
     squeezed = re.sub(r"\s+", "", raw)
-    # A heading element whose text is part of <title> is the headline without the site suffix.
-    for tag in ("h1", "h2", "h3"):
-        for el in root.iter(tag):
-            text = _text(el)
-            if 4 <= len(text) <= 120 and re.sub(r"\s+", "", text) in squeezed:
-                return text, suffix
+    # A heading element whose text is part of <title> is the headline without the site suffix;
+    # the longest such heading, since channel names ("新闻动态") are headings too.
+    found = [
+        text
+        for el in root.iter("h1", "h2", "h3")
+        if 4 <= len(text := _text(el)) <= 120 and re.sub(r"\s+", "", text) in squeezed
+    ]
+    if found:
+        return max(found, key=len), suffix
     og = _meta(root, "og:title")
     if og and len(og) >= 4 and len(og) < len(raw):
         return og, suffix
@@ -167,7 +171,7 @@ def parse_lines(
     for i, line in enumerate(lines):
         meta_line = is_meta_line(line)
         if meta_line or i in edge:
-            origins.extend(m.group(1) for m in _ORIGIN_RE.finditer(line))
+            origins.extend(_ORIGIN_TAIL_RE.sub("", m.group(1)) for m in _ORIGIN_RE.finditer(line))
             if original_title is None and (m := _ORIGINAL_TITLE_RE.search(line)):
                 original_title = (m.group(1) or m.group(2)).strip()
             if editor is None and (m := _EDITOR_RE.search(line)):
