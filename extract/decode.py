@@ -38,7 +38,8 @@ _ALIASES = {
     "unicode": "utf-8",
     "utf8": "utf-8",
 }
-_WESTERN = {"latin_1", "iso8859-1", "cp1252", "ascii", "iso8859-15"}
+_WESTERN = frozenset({"latin_1", "iso8859-1", "cp1252", "ascii", "iso8859-15"})
+_CHINESE = frozenset({"gb18030", "big5hkscs", "hz", "utf-8"})
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
@@ -176,8 +177,11 @@ def _by_evidence(body: bytes, declared: list[_Candidate], said: str) -> Decoded:
         scored.append((score, strict is not None, rank, codec, source, text))
     first = scored[0]
     best = max(scored, key=lambda s: (s[1], s[0], -s[2]))
-    # The first declaration wins unless the bytes clearly say otherwise.
-    if first[4] != "fallback" and first[1] and first[0] >= best[0] - 0.1:
+    # The first declaration wins unless the bytes clearly say otherwise. Plausibility only
+    # knows Chinese, so it may overrule only Chinese and single-byte Western labels
+    # (a Korean or Japanese page's declaration stands when its bytes decode).
+    overrulable = first[3] in _CHINESE or first[3] in _WESTERN
+    if first[4] != "fallback" and first[1] and (first[0] >= best[0] - 0.1 or not overrulable):
         chosen, why = first, "declared, strict decode ok"
     elif best[1]:
         chosen, why = best, "best CJK plausibility among strict decodes"

@@ -74,6 +74,16 @@ def test_http_header_used_when_meta_is_absent() -> None:
     assert TRAD in got.text
 
 
+def test_other_cjk_declarations_stand_when_the_bytes_decode() -> None:
+    korean = "대한민국 서울특별시에서 열린 회의에 참석했다. " * 3
+    got = decode_html(page(korean, "euc-kr").encode("euc-kr"))
+    assert got.encoding == "euc_kr"
+    assert korean in got.text
+    japanese = "日本語のテキストです。東京都で会議が開かれました。" * 3
+    got = decode_html(page(japanese, "shift_jis").encode("shift_jis"))
+    assert japanese in got.text
+
+
 def test_bom_wins() -> None:
     body = codecs.BOM_UTF8 + page(TEXT, "gb2312").encode("utf-8")
     got = decode_html(body)
