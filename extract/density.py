@@ -1,5 +1,6 @@
-"""Our own main-text finder for Chinese pages: the DOM subtree with the best balance of prose
-(runs carrying Chinese sentence punctuation, few links) against link lists and short junk.
+"""Our own main-text finder for Chinese pages: the run of text segments, in document order,
+with the best balance of prose (Chinese sentence punctuation, few links) against link lists,
+junk-lexicon lines, comment sections and tail headings (maximum-sum run).
 """
 
 from __future__ import annotations
@@ -20,13 +21,6 @@ _DROP_TAGS = (
 _BLOCK_TAGS = frozenset(
     "p div td th tr table tbody ul ol li dl dt dd br h1 h2 h3 h4 h5 h6 section article "
     "blockquote pre center hr header main body html figure figcaption caption".split()
-)
-# Containers whose id/class name them as page chrome; they rarely hold the article.
-_CHROME_RE = re.compile(
-    r"(^|[-_ ])(nav|menu|footer|foot|sidebar|side|breadcrumb|crumb|share|comment|reply-form|"
-    r"related|recommend|hot|rank|copyright|advert|ad|ads|banner|login|toolbar|topbar|"
-    r"pager|pagination|friend-?link|links)($|[-_ \d])",
-    re.I,
 )
 # Comment sections of blogs and news pages (not forum posts, which are the content there).
 # A run outside comment sections worth less than this (about 300 characters of prose) means
@@ -117,37 +111,32 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def segments(root: etree._Element) -> tuple[list[Segment], dict[etree._Element, list[int]]]:
-    """Linearise the tree into segments; also map each block element to its segment indexes."""
+def segments(root: etree._Element) -> list[Segment]:
+    """Linearise the tree into text segments split at block boundaries, in document order."""
     segs: list[Segment] = []
-    owners: dict[etree._Element, list[int]] = {}
     buf: list[str] = []
     link = [0]
     comment = [0]
-    stack: list[etree._Element] = []
 
-    def flush(block: etree._Element) -> None:
+    def flush() -> None:
         text = re.sub(r"\s+", " ", "".join(buf)).strip()
         buf.clear()
         chars = len(text.replace(" ", ""))
         if chars:
             punct = sum(1 for ch in text if ch in _SENTENCE_PUNCT)
             segs.append(Segment(text, chars, min(link[0], chars), punct, comment[0] > 0))
-            for anc in stack:
-                owners.setdefault(anc, []).append(len(segs) - 1)
         link[0] = 0
 
     def walk(el: etree._Element, in_link: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         block = tag in _BLOCK_TAGS
         if block:
-            flush(stack[-1] if stack else el)
-            stack.append(el)
+            flush()
         inside = in_link or tag == "a"
         named = f"{el.get('id') or ''} {el.get('class') or ''}" if tag else ""
         is_comment = bool(named.strip()) and _COMMENT_RE.search(named) is not None
         if is_comment:
-            flush(stack[-1] if stack else el)
+            flush()
             comment[0] += 1
         if el.text:
             buf.append(el.text)
@@ -160,14 +149,12 @@ def segments(root: etree._Element) -> tuple[list[Segment], dict[etree._Element, 
                 if in_link or tag == "a":
                     link[0] += len("".join(child.tail.split()))
         if block or is_comment:
-            flush(el)
-        if block:
-            stack.pop()
+            flush()
         if is_comment:
             comment[0] -= 1
 
     walk(root, False)
-    return segs, owners
+    return segs
 
 
 def _value(seg: Segment) -> float:
@@ -190,35 +177,6 @@ def _value(seg: Segment) -> float:
     if seg.chars >= 60:
         return 0.5 * seg.chars
     return -0.05 * seg.chars
-
-
-def best_block(root: etree._Element) -> tuple[etree._Element | None, list[Segment]]:
-    """The element whose segments sum to the highest prose value, and its segments."""
-    _prune(root)
-    segs, owners = segments(root)
-    values = [_value(s) for s in segs]
-    best, best_score = None, 0.0
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS:
-            continue
-        idx = owners.get(el)
-        if not idx:
-            continue
-        score = sum(values[i] for i in idx)
-        name = f"{el.get('id') or ''} {el.get('class') or ''}"
-        if name.strip() and _CHROME_RE.search(name):
-            score *= 0.5
-        if score > best_score:
-            best, best_score = el, score
-    if best is None:
-        return None, []
-    return best, [segs[i] for i in owners[best]]
-
-
-def density_lines(root: etree._Element) -> list[str]:
-    """Lines of the best block, without link-dominated lines. Prunes `root` in place."""
-    _, segs = best_block(root)
-    return [s.text for s in segs if s.link_chars / s.chars <= 0.5]
 
 
 def _best_run(values: list[float]) -> tuple[float, int, int]:
@@ -258,7 +216,7 @@ def best_run(root: etree._Element) -> Run:
     (forums and Q&A pages name their posts that way).
     """
     _prune(root)
-    segs, _ = segments(root)
+    segs = segments(root)
     values = [_value(s) for s in segs]
     score, lo, hi = _best_run(values)
     if any(s.comment for s in segs):
