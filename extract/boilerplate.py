@@ -14,7 +14,8 @@ from extract.normalise import to_simplified
 _WIDGETS = (
     "点赞|赞|评论|收藏|举报|复制链接|新浪微博|微信|微博|QQ空间|关注|已关注|\\+关注|展开全部|"
     "展开|收起|回复|引用|我来答|抢首赞|已赞过|已踩过|只看该作者|倒序浏览|阅读模式|电梯直达|"
-    "使用道具|打赏|顶|踩|浏览|阅读|喜欢|转发|编辑|删除|更多"
+    "使用道具|打赏|顶|踩|浏览|阅读|喜欢|转发|编辑|删除|更多|QQ空间|Qzone|QQ好友|微信好友|朋友圈|"
+    "豆瓣|人人网|腾讯微博|Facebook|Twitter|LinkedIn|邮件|打印"
 )
 # Whole-line junk: short lines that are page chrome wherever they appear. Each pattern has a
 # name so the bench can report which rule leaked. Lines longer than _SHORT are never judged
@@ -52,6 +53,7 @@ JUNK_LINES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("share", r"扫描.{0,8}二维码|扫.{0,2}二维码|二维码.{0,8}关注"),
         ("share", r"欢迎.{0,6}关注.{0,12}(公众号|微信|微博)"),
         ("share", r"^.{0,10}(公众号|官方微信|官方微博)$|^点击进入专题"),
+        ("share", r"^关注.{0,8}(网|微博|微信|公众号)$"),
         ("backtop", r"正文已结束|返回.{0,8}首页\s*[>》]*$"),
         ("fontsize", r"^调整字体$|^字体[:：]?\s*[大中小]"),
         ("disclaimer", r"如有侵权|请联系(我们|本站)?删除|来源于网络公开|仅供参考.{0,8}不构成"),

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 8 * 1024 * 1024  # portal articles are < 1 MB; bigger is a dump or a trap
 MAX_ELEMENTS = 60_000
 WEAK_RUN = 50.0  # a run worth less (a sentence or two) loses disagreements
+TOO_LITTLE = 50  # characters of main text below which we ask trafilatura's full pipeline
 TIME_BUDGET = 10.0  # seconds of CPU per page before we give up with "timeout"
 WALL_FACTOR = 3.0  # the wall-clock alarm allows for a busy machine
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
@@ -112,7 +113,7 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def main_lines(root: etree._Element) -> tuple[list[str], Run]:
+def main_lines(root: etree._Element, markup: str) -> tuple[list[str], Run]:
     """The main-text lines of a parsed page, before junk and metadata rules, and our run."""
     traf = trafilatura.extract(
         copy.deepcopy(root),
@@ -124,7 +125,15 @@ def main_lines(root: etree._Element) -> tuple[list[str], Run]:
     )
     run = best_run(copy.deepcopy(root))
     weak = run.score < WEAK_RUN
-    return reconcile((traf or "").splitlines(), run.lines, weak=weak), run
+    lines = reconcile((traf or "").splitlines(), run.lines, weak=weak)
+    if sum(len(line) for line in lines) < TOO_LITTLE:
+        # Unpunctuated text (lyrics, verse, lists) gives both quick passes nothing: let
+        # trafilatura try again with its full fallback chain (rare, so the cost is fine).
+        # From the markup: some of its fallbacks need lxml.html elements, not our etree.
+        again = trafilatura.extract(markup, include_comments=False)
+        if again and len(again) > sum(len(line) for line in lines):
+            lines = again.splitlines()
+    return lines, run
 
 
 def _extract(page: Page, clock: _Clock) -> Article | Dropped:
@@ -139,7 +148,7 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         return Dropped(page.url, "too-large", "element count")
     clock.check("parse")
     meta = page_meta(root, page.url, header)
-    lines, run = main_lines(root)
+    lines, run = main_lines(root, markup)
     clock.check("extract")
     lines = [line for line in clean_text("\n".join(lines)).split("\n") if line]
     lines = _drop_title_echo(lines, meta)
