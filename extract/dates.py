@@ -13,7 +13,10 @@ _FULL_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
 )
-_YEARLESS_RE = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
+_YEARLESS_RE = re.compile(
+    r"(?<![\d年])(\d{1,2})月(\d{1,2})日"
+    r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+)
 _URL_RES = (
     re.compile(r"/((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?=[/_.\-]|\d)"),  # /2023/0413/
     re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),  # /2005-08/16/
@@ -68,8 +71,13 @@ def parse_date(text: str, reference: date | None = None) -> Found | None:
         if day > reference and (day - reference).days > 31:
             # "12月30日" in a report dated 1月2日 belongs to the previous year.
             day = _valid(reference.year - 1, day.month, day.day) or day
-        return Found(day.isoformat(), day, False)
+        return _iso(day, m.group(3), m.group(4), m.group(5))
     return None
+
+
+def has_date(text: str) -> bool:
+    """Whether `text` carries a date, with or without its year."""
+    return bool(find_dates(text)) or _YEARLESS_RE.search(text) is not None
 
 
 def url_date(url: str) -> date | None:

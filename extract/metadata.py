@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from extract.dates import find_dates, parse_date, url_date
+from extract.dates import find_dates, has_date, parse_date, url_date
 from extract.outlets import outlet_for_host
 
 _SEP_RE = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|-(?=[^\d\s]{2,12}$))\s*")
@@ -152,7 +152,7 @@ def is_meta_line(line: str) -> bool:
     if _META_LINE_RE.match(line):
         return True
     # "2023-04-13 11:10:52 来源:中华网山西" and "(来源:山西日报)"
-    return bool(find_dates(line) and _ORIGIN_RE.search(line)) or bool(
+    return bool(has_date(line) and _ORIGIN_RE.search(line)) or bool(
         re.fullmatch(
             r"[(（\[【]\s*(来源|來源|编辑|編輯|责任编辑)\s*[:：][^)）\]】]*[)）\]】]", line
         )

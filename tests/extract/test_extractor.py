@@ -180,3 +180,23 @@ def test_slow_page_is_stopped_and_the_alarm_is_cleaned_up() -> None:
     assert isinstance(got, Dropped) and got.reason == "timeout"
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
     assert signal.getsignal(signal.SIGALRM) is before
+
+
+def test_published_falls_back_to_the_url_date() -> None:
+    html = article_html("".join(f"<p>{p}</p>" for p in PARAS))
+    art = extract_page(Page(url="http://www.sxrb.com/sxxww/2023/0413/1.html", body=html.encode()))
+    assert isinstance(art, Article)
+    assert art.published == "2023-04-13"
+    assert art.outlet == "山西新闻网"
+
+
+def test_yearless_byline_date_is_resolved_from_the_url() -> None:
+    body = "<div class='info'>4月12日 09:30 来源：山西日报</div>" + "".join(
+        f"<p>{p}</p>" for p in PARAS
+    )
+    html = article_html(body)
+    art = extract_page(Page(url="http://www.sxrb.com/sxxww/2023/0413/1.html", body=html.encode()))
+    assert isinstance(art, Article)
+    assert art.published == "2023-04-12T09:30:00+08:00"
+    assert art.origin == "山西日报"
+    assert "来源" not in art.text

@@ -38,6 +38,8 @@ def test_yearless_date_takes_the_reference_year() -> None:
     found = parse_date("4月12日，从山西省援疆前方指挥部传来消息", ref)
     assert found is not None and found.iso == "2023-04-12"
     assert parse_date("4月12日", None) is None
+    timed = parse_date("4月12日 09:30 来源：山西日报", ref)
+    assert timed is not None and timed.iso == "2023-04-12T09:30:00+08:00"
 
 
 def test_yearless_december_date_in_january_is_last_year() -> None:
