@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from dedup.shingles import hash_views
 
-_CLAUSE_SPLIT = re.compile(r"[。！？；，、,;!?：:\n\r]+")
+# A colon between digits is a clock time (11:10), not a clause break.
+_CLAUSE_SPLIT = re.compile(r"(?:[。！？；，、,;!?\n\r]|(?<!\d)[：:]|[：:](?!\d))+")
 # Mojibake: replacement characters, 锟斤拷, an ASCII "?" glued to non-ASCII text.
 _DAMAGE = re.compile(r"\ufffd|锟斤拷|[^\x00-\x7f]\?|\?[^\x00-\x7f\s]")
 

@@ -43,10 +43,14 @@ PLACES = tuple(
 _PLACE_RE = re.compile("|".join(PLACES))
 # Numbers and ordinal/count Chinese numerals, masked to align clauses: 第五批 ~ 第四批.
 _NUMBER_RE = re.compile(rf"\d+(?:\.\d+)?|(?<=第)[{_CN_DIGITS}]+|[{_CN_DIGITS}]+(?=[批届期次轮])")
-# Page counters (阅读 1234, 评论 3) differ between copies of one report: never a fact.
+# Page counters (阅读 1234, 评论 3), bylines and posting times (2023年04月13日 11:10) differ
+# between copies of one report: never a fact of the report.
 _COUNTER_RE = re.compile(
     r"(?:阅读|浏览|点击|评论|点赞|收藏|转发|分享)(?:量|数|次数)?\d+$|^\d+(?:评论|阅读)$"
+    r"|^(?:发布|更新)?(?:时间|日期)|^(?:来源|作者|编辑|责任编辑|记者|通讯员)"
+    r"|^\d{4}年?\d{1,2}月?\d{1,2}日?\d{3,6}$"
 )
+_MARKER_CHARS = str.maketrans("", "", "#第年月日号时分秒批届期次")
 _MIN_RATIO = 0.6  # clauses this similar (difflib ratio) are edits of each other
 _MAX_PAIRING = 4000  # clause pairs compared inside one replaced block, at most
 
@@ -78,18 +82,25 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def _token(view: str, i: int, j: int) -> str:
-    """The numeric token around view[i:j] (extended over digits), or ''."""
-    while i > 0 and view[i - 1] in _NUM_CHARS:
-        i -= 1
-    while j < len(view) and view[j] in _NUM_CHARS:
-        j += 1
-    token = view[i:j]
-    if not token or not all(ch in _NUM_CHARS for ch in token):
+    """The numeric token at the changed span view[i:j], or ''.
+
+    The run of number characters starting at or before the span and reaching into it (or
+    touching an insertion point); a span that goes on past the number (10月 -> 19把, an
+    edit beside a changed figure) still yields the number.
+    """
+    start = i
+    while start > 0 and view[start - 1] in _NUM_CHARS:
+        start -= 1
+    end = start
+    while end < len(view) and view[end] in _NUM_CHARS:
+        end += 1
+    if end == start or (j > i and end <= i):
         return ""
+    token = view[start:end]
     if any(ch.isdigit() for ch in token):
         return "" if len(token) >= _TIMESTAMP_DIGITS else token
-    before = view[i - 1] if i > 0 else ""
-    after = view[j] if j < len(view) else ""
+    before = view[start - 1] if start > 0 else ""
+    after = view[end] if end < len(view) else ""
     return token if before == "第" or after in _CN_CONTEXT_AFTER else ""
 
 
@@ -152,6 +163,17 @@ def _pair_up(va: Sequence[str], vb: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _anchored(va: Sequence[str], vb: Sequence[str], i: int, j: int, skel: str) -> bool:
+    """A bare marker or date clause (第三, 2、, 2005年, 2017年2月17日) is compared only when
+    a clause beside it is the same on both sides: next to a dropped paragraph or an edited
+    date it may line up with another one."""
+    if len(skel.translate(_MARKER_CHARS)) > 1:
+        return True
+    after = i + 1 < len(va) and j + 1 < len(vb) and va[i + 1] == vb[j + 1]
+    before = i > 0 and j > 0 and va[i - 1] == vb[j - 1]
+    return after or before
+
+
 def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[str, ...]:
     """Facts that differ between aligned, near-identical clauses of two documents.
 
@@ -164,11 +186,14 @@ def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[st
     va = [c.view for c in old if not _COUNTER_RE.search(c.view) and not c.damaged]
     vb = [c.view for c in new if not _COUNTER_RE.search(c.view) and not c.damaged]
     pairs: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, [skeleton(v) for v in va], [skeleton(v) for v in vb])
+    sa = [skeleton(v) for v in va]
+    matcher = difflib.SequenceMatcher(None, sa, [skeleton(v) for v in vb])
     matcher.autojunk = False
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            pairs += [(a, b) for a, b in zip(va[i1:i2], vb[j1:j2], strict=True) if a != b]
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                if va[i] != vb[j] and _anchored(va, vb, i, j, sa[i]):
+                    pairs.append((va[i], vb[j]))
         elif tag == "replace":
             pairs += _pair_up(va[i1:i2], vb[j1:j2])
     conflicts: list[str] = []

@@ -70,3 +70,11 @@ def test_edit_next_to_a_place_is_not_a_swap_and_mojibake_is_not_a_fact() -> None
     damaged = split_clauses("总结经验?zāi)J剑?021年以来山东先后选派87名乡镇援疆干部。", 1)
     assert any(c.damaged for c in damaged) and not any(c.damaged for c in clean)
     assert template_conflicts(clean, damaged) == ()
+
+
+def test_posting_times_and_counters_are_not_facts() -> None:
+    a = split_clauses("2023年04月13日 11:10\n阅读 1234\n选派干部217名，实施项目184个。", 1)
+    b = split_clauses("2023年04月13日 15:30\n阅读 87\n选派干部217名，实施项目184个。", 1)
+    assert template_conflicts(a, b) == ()
+    c = split_clauses("2023年04月13日 15:30\n阅读 87\n选派干部217名，实施项目185个。", 1)
+    assert template_conflicts(a, c) == ("184 → 185",)
