@@ -15,7 +15,7 @@ _WIDGETS = (
     "点赞|赞|评论|收藏|举报|复制链接|新浪微博|微信|微博|QQ空间|关注|已关注|\\+关注|展开全部|"
     "展开|收起|回复|引用|我来答|抢首赞|已赞过|已踩过|只看该作者|倒序浏览|阅读模式|电梯直达|"
     "使用道具|打赏|顶|踩|浏览|阅读|喜欢|转发|编辑|删除|更多|QQ空间|Qzone|QQ好友|微信好友|朋友圈|"
-    "豆瓣|人人网|腾讯微博|Facebook|Twitter|LinkedIn|邮件|打印"
+    "豆瓣|人人网|腾讯微博|Facebook|Twitter|LinkedIn|邮件|打印|广告"
 )
 # Whole-line junk: short lines that are page chrome wherever they appear. Each pattern has a
 # name so the bench can report which rule leaked. Lines longer than _SHORT are never judged
