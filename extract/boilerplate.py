@@ -83,6 +83,8 @@ _TAIL_HEADING_RE = re.compile(
 def is_tail_heading(line: str) -> bool:
     """A heading that opens the page's tail (related links, comments, hot lists)."""
     return len(line) <= 30 and _TAIL_HEADING_RE.match(to_simplified(line).strip()) is not None
+
+
 _TEASER_RE = re.compile(r"(\.{3,}|…{1,2}|。。。)\s*$")
 _NUMBERED_RE = re.compile(r"^\s*(\d{1,3}|[①-⑳])\s*[.、．)）]?\s*\S")
 _SENTENCE_END_RE = re.compile(r"[。！？!?」”\"]\s*$")

@@ -44,7 +44,11 @@ def test_damage_score_sees_mojibake_and_not_clean_text() -> None:
 def test_match_terms_in_order_of_appearance_and_traditional() -> None:
     assert "援疆" in TOPIC_TERMS and "对口支援" in TOPIC_TERMS
     assert match_terms("今年对口支援工作中，援疆干部深入受援地") == (
-        "对口支援", "援疆干部", "援疆", "受援地", "受援",
+        "对口支援",
+        "援疆干部",
+        "援疆",
+        "受援地",
+        "受援",
     )  # same position: the longer term first
     assert match_terms("山東省對口支援喀什地區")[0] == "对口支援"
     assert match_terms("今天天气很好") == ()
