@@ -1,7 +1,8 @@
-"""Safety limits, conditional requests, Retry-After back-off and the seen-page skip.
+"""Safety limits, redirect loops, conditional requests and Retry-After back-off.
 
-Reads AIDCORPUS_MAX_BODY, RETRY_AFTER_MAX, RETRY_AFTER_DEFAULT and the spider's `site`/`state`.
-Refusals raise IgnoreRequest and count `refused/<reason>` stats.
+Reads AIDCORPUS_MAX_BODY, RETRY_AFTER_MAX, RETRY_AFTER_DEFAULT, REDIRECT_MAX_TIMES and the
+spider's `site`/`state`. Refusals raise IgnoreRequest and count `refused/<reason>` stats.
+(The seen-article skip lives in the spider: a spider middleware cost a task per response.)
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import asyncio
 import ipaddress
 import logging
 import socket
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -18,11 +18,15 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
+from w3lib.url import canonicalize_url
+
+from crawler.canon import canonical_url
 
 log = logging.getLogger(__name__)
 
@@ -209,39 +213,37 @@ class ConditionalMiddleware:
             self.crawler.stats.inc_value("crawl/conditional-requests")
 
 
-class SeenSkipMiddleware:
-    """Drop requests for articles archived whole within the profile's refresh_after_days."""
+class _RedirectGuard:
+    """Refuse a redirect back to a URL of its own chain (`refused/redirect-loop`) and count
+    chains cut by REDIRECT_MAX_TIMES (`refused/redirect-limit`), instead of letting the
+    duplicate filter end them silently. A redirect to a variant of the same page
+    (http -> https, m. -> www.) is let through the duplicate filter, which folds variants."""
 
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
+    crawler: Crawler
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SeenSkipMiddleware:
-        return cls(crawler)
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if _exact(redirected.url) in {_exact(u) for u in chain}:
+            raise _refuse(self.crawler, "redirect-loop", request)
+        try:
+            out: Request = super()._redirect(redirected, request, reason)  # type: ignore[misc]
+        except IgnoreRequest:
+            raise _refuse(self.crawler, "redirect-limit", request) from None
+        if canonical_url(out.url) in {canonical_url(u) for u in chain}:
+            out.dont_filter = True
+        return out
 
-    def _skip(self, obj: object) -> bool:
-        if not isinstance(obj, Request) or obj.meta.get("kind") not in ("article", "url"):
-            return False
-        spider = self.crawler.spider
-        state = getattr(spider, "state", None)
-        if state is None:
-            return False
-        site = getattr(spider, "site", None)
-        days = site.refresh_after_days if site is not None else 36500
-        if not state.is_fresh(obj.url, days):
-            return False
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("skip/seen")
-        return True
 
-    async def process_spider_output(
-        self, response: Response, result: AsyncIterator[Any]
-    ) -> AsyncIterator[Any]:
-        async for obj in result:
-            if not self._skip(obj):
-                yield obj
+def _exact(url: str) -> str:
+    try:
+        return canonicalize_url(url, keep_fragments=False)
+    except ValueError:
+        return url
 
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for obj in start:
-            if not self._skip(obj):
-                yield obj
+
+class RedirectGuardMiddleware(_RedirectGuard, RedirectMiddleware):
+    """Scrapy's RedirectMiddleware with loop refusal (replaces it at 600)."""
+
+
+class MetaRefreshGuardMiddleware(_RedirectGuard, MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware with loop refusal (replaces it at 580)."""

@@ -170,15 +170,18 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     else:
         sites = _resolve(spec["sites"], spec.get("sites_dir"), spec.get("base_url"))
         jobs = [(PortalSpider, site) for site in sites]
-    state = CrawlState(spec["state_path"])
+    # one connection for every spider: batched writes from two connections would wait on
+    # each other's lock inside the one reactor thread
+    state = CrawlState(spec["state_path"], batch=True)
     run_id = state.start_run(spec["sites"])
     process = CrawlerProcess(settings)
     crawlers = []
     for spider_cls, site in jobs:
         crawler = process.create_crawler(spider_cls)
         crawlers.append(crawler)
-        process.crawl(crawler, site=site)
+        process.crawl(crawler, site=site, state=state)
     process.start()
+    state.commit()
     all_stats = [c.stats.get_stats() for c in crawlers if c.stats is not None]
     counters, files = _sum_stats(all_stats)
     crawl_s = max((float(s.get("elapsed_time_seconds", 0.0)) for s in all_stats), default=0.0)

@@ -2,6 +2,8 @@
 
 Written only after the page's WARC record is flushed, so a killed run refetches what it
 had not archived. Discovered-but-unfetched pages are kept as pending for the next run.
+With batch=True writes gather in one transaction until `commit()`, which first runs the
+`before_commit` hooks (the WARC writers' flushes).
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,8 +72,11 @@ def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
 
 
 class CrawlState:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, batch: bool = False):
         self.path = Path(path)
+        self.batch = batch
+        # run before every commit: a page is marked done only once its WARC record is on disk
+        self.before_commit: list[Callable[[], None]] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -78,7 +84,29 @@ class CrawlState:
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
+        self.commit()
         self.db.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction per call, or (batch) one per `commit()`."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            if not self.batch:
+                self.db.execute("ROLLBACK")
+            raise
+        if not self.batch:
+            self.db.execute("COMMIT")
+
+    def commit(self) -> None:
+        """Flush what the hooks hold (WARC records), then commit the open transaction."""
+        for hook in self.before_commit:
+            hook()
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
 
     def get(self, url: str) -> PageState | None:
         row = self.db.execute(
@@ -129,7 +157,7 @@ class CrawlState:
             None if rec.kept is None else int(rec.kept),
             complete,
         )
-        with self.db:
+        with self._writing():
             for url in dict.fromkeys((rec.request_url, rec.url)):
                 self._upsert(canonical_url(url), values)
             if rec.part_of is not None and rec.last_part:
@@ -152,7 +180,7 @@ class CrawlState:
 
     def record_not_modified(self, url: str) -> None:
         """A 304: the stored copy is still current."""
-        with self.db:
+        with self._writing():
             self.db.execute(
                 "UPDATE pages SET fetched = ?, attempts = 0 WHERE canon = ?",
                 (now_iso(), canonical_url(url)),
@@ -160,7 +188,7 @@ class CrawlState:
 
     def record_failure(self, url: str, site: str, kind: str, status: int) -> None:
         """A failed fetch (status, or 0 for a network error): counted towards MAX_ATTEMPTS."""
-        with self.db:
+        with self._writing():
             self.db.execute(
                 "INSERT INTO pages (canon, url, site, kind, status, fetched, attempts, discovered)"
                 " VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT(canon) DO UPDATE SET"
@@ -174,7 +202,7 @@ class CrawlState:
         stamp = now_iso()
         rows = [(canonical_url(u), u, site, kind, stamp) for u, kind in links]
         if rows:
-            with self.db:
+            with self._writing():
                 self.db.executemany(
                     "INSERT OR IGNORE INTO pages (canon, url, site, kind, discovered)"
                     " VALUES (?, ?, ?, ?, ?)",
@@ -191,26 +219,29 @@ class CrawlState:
             (site, MAX_ATTEMPTS, limit),
         )
         found = [(u, k) for u, k in rows]
-        with self.db:  # each re-queue counts, so a page that never completes stops coming back
+        with self._writing():  # each re-queue counts: a page that never completes stops coming
             self.db.executemany(
                 "UPDATE pages SET attempts = attempts + 1 WHERE canon = ?",
                 [(canonical_url(u),) for u, _ in found],
             )
+        self.commit()
         return found
 
     def start_run(self, sites: Iterable[str]) -> int:
-        with self.db:
+        with self._writing():
             cur = self.db.execute(
                 "INSERT INTO runs (started, sites) VALUES (?, ?)", (now_iso(), ",".join(sites))
             )
+        self.commit()
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, stats: dict[str, object]) -> None:
-        with self.db:
+        with self._writing():
             self.db.execute(
                 "UPDATE runs SET finished = ?, stats = ? WHERE id = ?",
                 (now_iso(), json.dumps(stats, default=str), run_id),
             )
+        self.commit()
 
     def counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT kind, COUNT(*) FROM pages GROUP BY kind")

@@ -1,5 +1,7 @@
 """Light page reading for the spider: evidence-based decoding, links with anchor text,
 topic terms, feed/sitemap entries and the next part of a multi-page article. No extraction.
+
+Pages are parsed once with lxml; helpers take the lxml root (or a parsel Selector).
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
@@ -15,7 +19,8 @@ from parsel import Selector
 from scrapy.http import Response
 
 from extract.decode import decode_html
-from extract.topic import match_terms
+from extract.normalise import strip_pinyin_glosses, to_simplified
+from extract.topic import TOPIC_TERMS, match_terms
 
 NEXT_LABELS = frozenset({"下一页", "下页", "下一頁", "下頁", "后页", "後頁"})
 _PART_LABEL = re.compile(r"^\s*(?:第\s*(\d+)\s*[页頁]|\[?(\d+)\]?)\s*$")
@@ -48,25 +53,64 @@ def page_selector(response: Response) -> Selector:
     return Selector(text=decoded.text or "<html></html>", type="html")
 
 
-def links(sel: Selector, page_url: str, xpath: str = "//a[@href]") -> Iterator[Link]:
-    base = sel.xpath("//base/@href").get() or page_url
-    for a in sel.xpath(xpath):
-        href = (a.attrib.get("href") or "").strip()
+def page_tree(response: Response) -> etree._Element:
+    """The page's lxml root, parsed once from the text decoded by evidence."""
+    decoded = decode_html(response.body, header_pairs(response.headers))
+    parser = etree.HTMLParser(recover=True, encoding="utf-8")
+    # parsel's way: UTF-8 bytes with a UTF-8 parser, so a <meta charset> cannot mislead lxml
+    try:
+        root = etree.fromstring((decoded.text or "").encode("utf-8"), parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        root = None
+    return root if root is not None else etree.fromstring(b"<html></html>", parser=parser)
+
+
+def _root(sel: Any) -> etree._Element:
+    return sel.root if isinstance(sel, Selector) else sel
+
+
+def links(sel: Any, page_url: str, xpath: str = "//a[@href]") -> Iterator[Link]:
+    """Links (absolute http(s) URL, anchor text) of a page (lxml root or parsel Selector)."""
+    root = _root(sel)
+    bases = root.xpath("//base/@href")
+    base = urljoin(page_url, str(bases[0]).strip()) if bases else page_url
+    for a in root.xpath(xpath):
+        href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
             continue
         url = urldefrag(urljoin(base, href))[0]
-        if urlsplit(url).scheme in ("http", "https"):
-            yield Link(url, " ".join("".join(a.xpath(".//text()").getall()).split()))
+        if url.startswith(("http://", "https://")) or urlsplit(url).scheme in ("http", "https"):
+            yield Link(url, " ".join("".join(a.itertext()).split()))
 
 
-def page_terms(sel: Selector, extra: Iterable[str]) -> tuple[str, ...]:
-    """Topic terms in the page's title and text (scripts and styles removed: edits `sel`)."""
-    title = " ".join(sel.xpath("//title//text() | //h1//text()").getall())
-    root = sel.root
+def page_terms(sel: Any, extra: Iterable[str]) -> tuple[str, ...]:
+    """Topic terms in the page's title and text (scripts and styles removed: edits the tree)."""
+    root = _root(sel)
+    title = " ".join(root.xpath("//title//text() | //h1//text()"))
     etree.strip_elements(root, "script", "style", etree.Comment, with_tail=False)
     body = root.find("body")
     text = " ".join((body if body is not None else root).itertext())
-    return match_terms(f"{title}\n{text}", extra)
+    return fast_match_terms(f"{title}\n{text}", tuple(extra))
+
+
+@cache  # read-only: the simplified form of each term, computed once per term list
+def _simplified_terms(extra: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    seen: dict[str, str] = {}
+    for term in (*TOPIC_TERMS, *extra):
+        if term and term not in seen:
+            seen[term] = to_simplified(term)
+    return tuple(seen.items())
+
+
+def fast_match_terms(text: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """`extract.topic.match_terms` with the terms' OpenCC conversion done once, not per page."""
+    view = to_simplified(strip_pinyin_glosses(text))
+    positions: dict[str, int] = {}
+    for term, simple in _simplified_terms(extra):
+        at = view.find(simple)
+        if at >= 0:
+            positions[term] = at
+    return tuple(sorted(positions, key=lambda t: (positions[t], -len(t))))
 
 
 def link_terms(link: Link, extra: Iterable[str]) -> tuple[str, ...]:

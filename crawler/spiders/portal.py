@@ -1,8 +1,10 @@
 """The one generic spider: a Site profile drives lists, sitemaps, feeds and site search.
 
-It only fetches: every response becomes a FetchRecord for the WARC pipeline; articles get
-their topic terms (kept/skipped is counted, ingest applies the gate). Reads
-CRAWL_STATE_PATH and AIDCORPUS_REFRESH_AFTER_DAYS.
+It only fetches: every response becomes a FetchRecord handed to the spider's Archive (WARC,
+then crawl state), not an item: Scrapy's item machinery cost more than the archiving itself.
+Articles get their topic terms (kept/skipped is counted, ingest applies the gate). Articles
+archived whole within refresh_after_days are not requested again (`skip/seen`). Reads
+CRAWL_STATE_PATH (unless run.py hands a shared state) and AIDCORPUS_REFRESH_AFTER_DAYS.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from crawler.archive import Archive
 from crawler.sites import Site
 from crawler.spiders import pagetext
 from crawler.state import CrawlState
@@ -33,13 +36,15 @@ DEFAULT_QUERIES = ("援疆",)
 class PortalSpider(Spider):
     name = "portal"
 
-    def __init__(self, site: Site, **kwargs: Any):
+    def __init__(self, site: Site, state: CrawlState | None = None, **kwargs: Any):
         super().__init__(name=f"portal-{site.name}", **kwargs)
         self.site = site
         self.article_re = site.article_re()
         self.list_re = site.list_re()
         self.list_pages = 0
-        self.state: CrawlState | None = None
+        self.state: CrawlState | None = state
+        self._own_state = False
+        self.archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -48,13 +53,22 @@ class PortalSpider(Spider):
         if days > 0:
             spider.site = dataclasses.replace(spider.site, refresh_after_days=days)
         path = crawler.settings.get("CRAWL_STATE_PATH")
-        spider.state = CrawlState(path) if path else None
-        crawler.signals.connect(spider._close_state, signal=signals.spider_closed)
+        if spider.state is None and path:
+            spider.state = CrawlState(path, batch=True)
+            spider._own_state = True
+        if crawler.settings.get("WARC_DIR"):
+            prefix = f"aidcorpus-{spider.site.name}"
+            spider.archive = Archive.from_crawler(crawler, spider.state, prefix)
+        crawler.signals.connect(spider._close, signal=signals.spider_closed)
         return spider
 
-    def _close_state(self) -> None:
+    def _close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
         if self.state is not None:
-            self.state.close()
+            self.state.commit()
+            if self._own_state:
+                self.state.close()
 
     def _stat(self, key: str, n: int = 1) -> None:
         assert self.crawler.stats is not None
@@ -78,6 +92,8 @@ class PortalSpider(Spider):
         """Requests for (url, kind) links, bounded list pages, remembered as discovered."""
         chosen: list[tuple[str, str]] = []
         for url, kind in urls:
+            if self._seen(url, kind):
+                continue
             if kind == "list":
                 if self.list_pages >= self.site.max_list_pages:
                     self._stat("trap/list-limit")
@@ -89,6 +105,15 @@ class PortalSpider(Spider):
         for url, kind in chosen:
             yield self._req(url, kind)
 
+    def _seen(self, url: str, kind: str) -> bool:
+        """An article archived whole within the profile's refresh_after_days: not requested."""
+        if kind not in ("article", "url") or self.state is None:
+            return False
+        if not self.state.is_fresh(url, self.site.refresh_after_days):
+            return False
+        self._stat("skip/seen")
+        return True
+
     async def start(self) -> AsyncIterator[Any]:
         site = self.site
         if self.state is not None:
@@ -98,7 +123,8 @@ class PortalSpider(Spider):
             for url, kind in pending:
                 if kind == "list":
                     self.list_pages += 1
-                if kind in ("list", "article", "url", "feed", "sitemap"):
+                kinds = ("list", "article", "url", "feed", "sitemap")
+                if kind in kinds and not self._seen(url, kind):
                     yield self._req(url, kind)
         for url in site.start_urls:
             yield self._req(url, "list")
@@ -117,9 +143,10 @@ class PortalSpider(Spider):
 
     # --- records ----------------------------------------------------------------------
 
-    def _record(self, response: Response, kind: str, **fields: Any) -> FetchRecord:
+    def _record(self, response: Response, kind: str, **fields: Any) -> Iterator[FetchRecord]:
+        """Archive the response; without an archive (no WARC_DIR) hand it on as an item."""
         self._stat("crawl/pages")
-        return FetchRecord(
+        rec = FetchRecord(
             url=response.url,
             request_url=response.request.url if response.request else response.url,
             status=response.status,
@@ -133,6 +160,10 @@ class PortalSpider(Spider):
             fetched=now_iso(),
             **fields,
         )
+        if self.archive is not None:
+            self.archive.add(rec)
+        else:
+            yield rec
 
     def _not_modified(self, response: Response) -> bool:
         if response.status != 304:
@@ -150,7 +181,7 @@ class PortalSpider(Spider):
         """Note the links as discovered *before* the page is recorded: a kill in between
         must not leave a stored list page (answered 304 next time) whose links are lost."""
         requests = list(self._follow(found))
-        yield self._record(response, kind)
+        yield from self._record(response, kind)
         yield from requests
 
     # --- callbacks --------------------------------------------------------------------
@@ -158,9 +189,9 @@ class PortalSpider(Spider):
     def parse_list(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
             return
-        sel = pagetext.page_selector(response)
+        tree = pagetext.page_tree(response)
         found: list[tuple[str, str]] = []
-        for link in pagetext.links(sel, response.url):
+        for link in pagetext.links(tree, response.url):
             if self.article_re.search(link.url):
                 if self.site.gate_links and not pagetext.link_terms(link, self.site.topic_terms):
                     self._stat("gate/link-dropped")
@@ -177,21 +208,21 @@ class PortalSpider(Spider):
         kind = meta["kind"]
         part = int(meta.get("part", 1))
         first = meta.get("part_of") or response.url
-        sel = pagetext.page_selector(response)
+        tree = pagetext.page_tree(response)
         nxt = None
         if part < self.site.max_parts:
             seen = meta.get("parts_seen", ())
-            nxt = pagetext.next_part(sel, response.url, first, part, seen)
+            nxt = pagetext.next_part(tree, response.url, first, part, seen)
         elif part == self.site.max_parts:
             self._stat("trap/part-limit")
         multi = nxt is not None or part > 1
         terms: tuple[str, ...] = ()
         kept = None
         if part == 1:
-            terms = pagetext.page_terms(sel, self.site.topic_terms)
+            terms = pagetext.page_terms(tree, self.site.topic_terms)  # edits tree: last use
             kept = bool(terms)
             self._stat("articles/kept" if kept else "articles/skipped")
-        yield self._record(
+        yield from self._record(
             response,
             kind if part == 1 else "part",
             part_of=first if multi else None,
@@ -251,8 +282,8 @@ class PortalSpider(Spider):
         if self.site.search.format == "json":
             urls = [urljoin(response.url, s.strip()) for s in pagetext.json_strings(response.body)]
         else:
-            sel = pagetext.page_selector(response)
-            urls = [link.url for link in pagetext.links(sel, response.url)]
+            tree = pagetext.page_tree(response)
+            urls = [link.url for link in pagetext.links(tree, response.url)]
         found = list(dict.fromkeys(u for u in urls if self.article_re.search(u)))
         yield from self._then_record(response, "search", [(u, "article") for u in found])
         page = int(response.meta.get("page", 1))
@@ -263,9 +294,11 @@ class PortalSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("kind", "?")
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # refused (counted where it happened): status -1 so it is not re-queued
+            # refused (counted where it happened): status -1 so it is not re-queued; a
+            # refused redirect also settles the URLs that led to it
             if self.state is not None and kind != "part":
-                self.state.record_failure(request.url, self.site.name, kind, -1)
+                for url in dict.fromkeys([*request.meta.get("redirect_urls", ()), request.url]):
+                    self.state.record_failure(url, self.site.name, kind, -1)
             return
         if failure.check(HttpError):
             status = failure.value.response.status

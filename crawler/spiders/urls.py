@@ -23,9 +23,9 @@ class UrlListSpider(PortalSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url, kind in self.state.pending(self.site.name) if self.state else ():
-            if kind == "url":
+            if kind == "url" and not self._seen(url, kind):
                 yield self._req(url, "url")
-        urls = list(dict.fromkeys(self.site.start_urls))
+        urls = [u for u in dict.fromkeys(self.site.start_urls) if not self._seen(u, "url")]
         if self.state is not None:
             self.state.note_discovered(self.site.name, [(u, "url") for u in urls])
         for url in urls:

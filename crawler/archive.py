@@ -1,0 +1,101 @@
+"""The spider's archive: FetchRecords to the WARC writer, then to the crawl state, in batches.
+
+Reads WARC_DIR, WARC_MAX_SIZE, WARC_FSYNC, WARC_BATCH_RECORDS and WARC_BATCH_SECONDS. Records
+are held in memory and flushed together; the state commits right after each flush, so a page
+is marked done only once its record is on disk and a kill loses (and refetches) a batch at most.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from crawler.state import CrawlState
+from crawler.warc import FetchRecord, WarcWriter
+
+log = logging.getLogger(__name__)
+
+
+class Archive:
+    """Owned by a spider (`spider.archive`): `add(record)` archives one fetched response."""
+
+    def __init__(self, crawler: Crawler, state: CrawlState | None, prefix: str):
+        settings = crawler.settings
+        directory = settings.get("WARC_DIR")
+        if not directory:
+            raise NotConfigured("WARC_DIR is empty")
+        self.crawler = crawler
+        self.state = state
+        self.writer = WarcWriter(
+            Path(directory),
+            prefix=prefix,
+            max_size=settings.getint("WARC_MAX_SIZE"),
+            fsync=settings.getbool("WARC_FSYNC"),
+        )
+        self.batch_records = max(1, settings.getint("WARC_BATCH_RECORDS", 16))
+        self.batch_seconds = settings.getfloat("WARC_BATCH_SECONDS", 0.5)
+        self._held = 0
+        self._since = time.monotonic()
+        self._loop: task.LoopingCall | None = None
+        if state is not None:
+            state.before_commit.append(self.writer.flush)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, state: CrawlState | None, prefix: str) -> Archive:
+        return cls(crawler, state, prefix)
+
+    def spider_opened(self) -> None:
+        # a quiet spell (slow site, back-off) must not keep records in memory for long
+        self._loop = task.LoopingCall(self._tick)
+        self._loop.start(self.batch_seconds, now=False)
+
+    def _tick(self) -> None:
+        if self._held:
+            self.checkpoint()
+
+    def add(self, rec: FetchRecord) -> None:
+        """Archive `rec`; it counts as done (crawl state) after the next checkpoint."""
+        self.writer.write(rec, flush=False)
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("warc/records")
+        stats.inc_value(f"warc/records/{rec.kind}")
+        if self.state is not None:
+            self.state.record(rec)
+        self._held += 1
+        rotated = self.writer.pending == 0  # the writer flushed on its own when it rotated
+        if rotated or self._held >= self.batch_records:
+            self.checkpoint()
+        elif time.monotonic() - self._since >= self.batch_seconds:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Write the held WARC records, then commit the state rows that name them."""
+        if self.state is not None:
+            self.state.commit()  # runs writer.flush first (before_commit)
+        else:
+            self.writer.flush()
+        self._held = 0
+        self._since = time.monotonic()
+
+    def close(self) -> list[Path]:
+        """Last checkpoint, publish the open file; returns every file this archive closed."""
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        self.checkpoint()
+        self.writer.close()
+        if self.state is not None and self.writer.flush in self.state.before_commit:
+            self.state.before_commit.remove(self.writer.flush)
+        files = list(self.writer.closed_files)
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("warc/files", [str(p) for p in files])
+        log.debug("archive closed: %d records in %d file(s)", self.writer.records, len(files))
+        return files
