@@ -119,7 +119,7 @@ class _Run:
         self.started = time.monotonic()
         self.last_report = self.started
         self.in_tx = False
-        self.profile_terms: dict[str, tuple[str, ...]] = {}
+        self.profiles: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         self.sites_dir = sites_dir
         self.timings: Counter[str] = Counter()
 
@@ -165,20 +165,24 @@ class _Run:
         if self.pending >= self.batch_size:
             self.flush()
 
-    def _with_profile_terms(self, item: Input) -> Input:
-        """Give pages crawled with a profile that profile's own topic terms."""
-        site = item.page.site
+    def _profile(self, site: str | None) -> tuple[str | None, tuple[str, ...]]:
+        """(outlet name, topic terms) of the profile a page was crawled with."""
         if site is None:
-            return item
-        if site not in self.profile_terms:
+            return None, ()
+        if site not in self.profiles:
             from crawler.sites import SiteError, get_site
 
             try:
-                self.profile_terms[site] = get_site(site, self.sites_dir).topic_terms
+                profile = get_site(site, self.sites_dir)
+                self.profiles[site] = (profile.outlet or None, profile.topic_terms)
             except SiteError:
                 log.warning("WARC names unknown site profile %r: global topic terms only", site)
-                self.profile_terms[site] = ()
-        terms = self.profile_terms[site]
+                self.profiles[site] = (None, ())
+        return self.profiles[site]
+
+    def _with_profile_terms(self, item: Input) -> Input:
+        """Give pages crawled with a profile that profile's own topic terms."""
+        _, terms = self._profile(item.page.site)
         if not terms:
             return item
         return Input(replace(item.page, topic_terms=terms), item.parts)
@@ -192,6 +196,9 @@ class _Run:
         self.pending += 1
 
     def _store(self, article: Article, source: str) -> None:
+        outlet, _ = self._profile(article.site)
+        if article.outlet is None and outlet:
+            article = replace(article, outlet=outlet)  # the page did not name its outlet
         key = doc_key(article.url)
         mark = time.perf_counter()
         outcome = self.dedup.place(key, article, source)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from extract.dates import find_dates, has_date, parse_date, url_date
+from extract.normalise import strip_pinyin_glosses
 from extract.outlets import outlet_for_host
 
 _SEP_RE = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|-(?=[^\d\s]{2,12}$))\s*")
@@ -127,6 +128,9 @@ def page_meta(root: etree._Element, url: str, cleaneval: dict[str, str]) -> Page
                 published = found[0].iso
                 break
     day = date.fromisoformat(published[:10]) if published else url_date(where)
+    # Glossed pages gloss their chrome too: 中新網(wǎng) is the outlet 中新網.
+    title = strip_pinyin_glosses(title) if title else title
+    outlet = strip_pinyin_glosses(outlet) if outlet else outlet
     return PageMeta(title, published, outlet, canonical, day)
 
 
