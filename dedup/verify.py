@@ -22,6 +22,7 @@ _CN_DIGITS = "〇零一二两三四五六七八九十百千万"
 _NUM_CHARS = set("0123456789." + _CN_DIGITS)
 # Chinese numerals count as a fact only in ordinal/count position: 第五批, 十四五.
 _CN_CONTEXT_AFTER = set("批届期次轮年月日号个名")
+_NUM_RUN = re.compile(f"[0-9.{_CN_DIGITS}]+")
 _TIMESTAMP_DIGITS = 8  # a run this long after punctuation removal is a date-time stamp
 
 # Places that templates swap: provinces and the aid-receiving areas of Xinjiang.
@@ -84,21 +85,24 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 def _token(view: str, i: int, j: int) -> str:
     """The numeric token at the changed span view[i:j], or ''.
 
-    The run of number characters starting at or before the span and reaching into it (or
-    touching an insertion point); a span that goes on past the number (10月 -> 19把, an
-    edit beside a changed figure) still yields the number.
+    The one run of number characters reaching into the span (or touching an insertion
+    point), extended over its digits outside the span; a span that also holds other
+    characters (10月 -> 19把, an edit beside a changed figure) still yields the number.
     """
-    start = i
-    while start > 0 and view[start - 1] in _NUM_CHARS:
-        start -= 1
-    end = start
-    while end < len(view) and view[end] in _NUM_CHARS:
-        end += 1
-    if end == start or (j > i and end <= i):
+    lo, hi = i, j
+    while lo > 0 and view[lo - 1] in _NUM_CHARS:
+        lo -= 1
+    while hi < len(view) and view[hi] in _NUM_CHARS:
+        hi += 1
+    runs = [m.span() for m in _NUM_RUN.finditer(view, lo, hi) if j == i or m.end() > i]
+    if len(runs) != 1:
         return ""
+    start, end = runs[0]
     token = view[start:end]
     if any(ch.isdigit() for ch in token):
         return "" if len(token) >= _TIMESTAMP_DIGITS else token
+    if not all(ch in _NUM_CHARS for ch in view[i:j]):
+        return ""  # a Chinese numeral partly edited away (五十 -> 的十) is no figure
     before = view[start - 1] if start > 0 else ""
     after = view[end] if end < len(view) else ""
     return token if before == "第" or after in _CN_CONTEXT_AFTER else ""
@@ -165,13 +169,11 @@ def _pair_up(va: Sequence[str], vb: Sequence[str]) -> list[tuple[str, str]]:
 
 def _anchored(va: Sequence[str], vb: Sequence[str], i: int, j: int, skel: str) -> bool:
     """A bare marker or date clause (第三, 2、, 2005年, 2017年2月17日) is compared only when
-    a clause beside it is the same on both sides: next to a dropped paragraph or an edited
-    date it may line up with another one."""
+    the clause it introduces is the same on both sides: next to a dropped paragraph or an
+    edited date it may line up with another one."""
     if len(skel.translate(_MARKER_CHARS)) > 1:
         return True
-    after = i + 1 < len(va) and j + 1 < len(vb) and va[i + 1] == vb[j + 1]
-    before = i > 0 and j > 0 and va[i - 1] == vb[j - 1]
-    return after or before
+    return i + 1 < len(va) and j + 1 < len(vb) and va[i + 1] == vb[j + 1]
 
 
 def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[str, ...]:
@@ -187,8 +189,7 @@ def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[st
     vb = [c.view for c in new if not _COUNTER_RE.search(c.view) and not c.damaged]
     pairs: list[tuple[str, str]] = []
     sa = [skeleton(v) for v in va]
-    matcher = difflib.SequenceMatcher(None, sa, [skeleton(v) for v in vb])
-    matcher.autojunk = False
+    matcher = difflib.SequenceMatcher(None, sa, [skeleton(v) for v in vb], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
