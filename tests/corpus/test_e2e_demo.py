@@ -128,3 +128,13 @@ def _count(db: Path) -> int:
     n = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     conn.close()
     return int(n)
+
+
+def test_every_copy_names_its_outlet(demo: tuple[Path, str]) -> None:
+    out, _ = demo
+    conn = sqlite3.connect(out / "corpus.db")
+    outlets = dict(conn.execute("SELECT url, outlet FROM documents").fetchall())
+    conn.close()
+    assert all(outlets.values()), [u for u, o in outlets.items() if not o]
+    assert not [o for o in outlets.values() if re.search(r"\([a-zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü]+\)", o)]
+    assert len(set(outlets.values())) >= 5  # five outlets, each named
