@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 ON_TOPIC = "山西援疆工作队在昌吉开展对口支援，援疆干部人才积极投身受援地建设。"
@@ -38,7 +40,9 @@ class Portal:
     sitemap_only: int = 900  # article id linked only from the sitemap
     feed_only: int = 901  # article id linked only from the feed
     article_delay: float = 0.0  # seconds per article response (crash tests)
+    search_pages: int = 2  # result pages with hits; later pages are empty
     log: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    queries: list[tuple[str, dict[str, list[str]]]] = field(default_factory=list)
     hits: dict[str, int] = field(default_factory=dict)
     times: dict[str, list[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -52,6 +56,27 @@ class Portal:
 
     def list_path(self, n: int) -> str:
         return "/news/" if n == 0 else f"/news/index_{n}.html"
+
+    def search_hits(self, page: int, offset: int) -> list[int]:
+        """Site search: two article ids per result page (from `offset`), none past the last."""
+        if not 1 <= page <= self.search_pages:
+            return []
+        return [offset + 2 * page - 1, offset + 2 * page]
+
+    def render_search(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, bytes]:
+        page = int(query.get("page", ["1"])[0])
+        if path == "/search":  # HTML result list, articles 1..
+            hits = self.search_hits(page, 0)
+            links = [(article_path(i), f"搜索结果{i}") for i in hits]
+            links.append(("/about.html", "关于我们"))  # not an article: ignored
+            body = _page(f"搜索 第{page}页", "搜索结果", links).encode()
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, body
+        # JSON API: the articles after the HTML search's, as relative and absolute URLs
+        hits = self.search_hits(page, 2 * self.search_pages)
+        items = [{"title": f"结果{i}", "url": ("" if i % 2 else "{base}") + article_path(i)}
+                 for i in hits]  # fmt: skip
+        body = json.dumps({"data": {"total": len(items), "list": items}}, ensure_ascii=False)
+        return 200, {"Content-Type": "application/json"}, body.encode()
 
     def render(self, path: str) -> tuple[int, dict[str, str], bytes] | None:
         """(status, headers, body) for the portal's paths; None: not ours."""
@@ -107,15 +132,22 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         portal = self.server.portal
-        path = self.path.split("?", 1)[0]
+        path, _, qs = self.path.partition("?")
         with portal.lock:
             portal.log.append((path, {k: v for k, v in self.headers.items()}))
             portal.hits[path] = portal.hits.get(path, 0) + 1
             hits = portal.hits[path]
             portal.times.setdefault(path, []).append(time.monotonic())
+            if qs:
+                portal.queries.append((path, parse_qs(qs)))
+        if path == "/bad/variant.html" and not qs:  # same page, tracking key added
+            return self._send(302, {"Location": "/bad/variant.html?from=home"}, b"")
         if path.startswith("/bad/"):
             return self._bad(path, hits)
-        page = portal.render(path)
+        if path in ("/search", "/api/search"):
+            page = portal.render_search(path, parse_qs(qs))
+        else:
+            page = portal.render(path)
         if page is None:
             return self._send(404, {"Content-Type": "text/html"}, b"<html>404</html>")
         status, headers, body = page
@@ -131,6 +163,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/bad/":
             links = [(f"/bad/{n}.html", n) for n in (
                 "slow", "e500", "r429", "loop", "big", "binary", "gbk", "offsite", "private",
+                "variant",
             )] + [("/bad/list/1.html", "下一页")]  # fmt: skip
             return self._send(200, html, _page("bad", "援疆", links).encode())
         if path == "/bad/slow.html":
@@ -150,6 +183,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._stream_big()
         if path == "/bad/binary.html":
             return self._send(200, html, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+        if path == "/bad/variant.html":
+            return self._send(200, html, _page("variant", ON_TOPIC).encode())
         if path == "/bad/gbk.html":
             body = _page("GBK", ON_TOPIC).replace("charset='utf-8'", "charset='gbk'")
             return self._send(200, html, body.encode("gbk"))  # header says utf-8: a lie

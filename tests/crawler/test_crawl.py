@@ -85,6 +85,10 @@ def test_state_and_topic_verdicts(run: Run) -> None:
         assert news is not None and news.kind == "list" and news.etag
         gbk = state.get(run.base + "/bad/gbk.html")  # header says utf-8, bytes are GBK
         assert gbk is not None and gbk.kept
+        for bad in ("loop", "loop2"):  # refused: settled, not re-queued as pending
+            page = state.get(run.base + f"/bad/{bad}.html")
+            assert page is not None and page.status == -1, bad
+        assert not [u for u, _ in state.pending("test-bad") if "/loop" in u]
     finally:
         state.close()
     assert run.first.articles_kept >= 7 and run.first.articles_skipped >= 6
@@ -107,12 +111,17 @@ def test_safety_refusals(run: Run) -> None:
     c = run.first.counters
     assert c["refused/too-large"] == 1 and c["refused/binary"] == 1
     assert c["refused/offsite"] >= 1
+    # loop.html -> loop2.html -> loop.html: refused and counted, not left to the dupefilter
+    assert c["refused/redirect-loop"] == 1
+    assert run.portal.hits["/bad/loop.html"] == 1 and run.portal.hits["/bad/loop2.html"] == 1
     assert c["trap/list-limit"] >= 1
     trap = [p for p in run.portal.hits if p.startswith("/bad/list/")]
     assert len(trap) <= 5  # max_list_pages of test-bad
     uris = {uri for uri, _, _ in warc_responses(run.out / "warc")}
     for bad in ("big", "binary", "offsite", "private", "loop"):
         assert run.base + f"/bad/{bad}.html" not in uris
+    # a redirect to a variant of the same page (same canonical URL) is followed, not deduped
+    assert run.base + "/bad/variant.html?from=home" in uris
 
 
 def test_incremental_rerun(run: Run) -> None:

@@ -1,17 +1,24 @@
-"""Page reading helpers: next part of multi-page articles, feeds, sitemaps, JSON search."""
+"""Page reading helpers: next part of multi-page articles, feeds, sitemaps, JSON search,
+topic terms."""
 
 from __future__ import annotations
 
+import pytest
 from parsel import Selector
+from scrapy.http import Headers, HtmlResponse
 
 from crawler.spiders.pagetext import (
+    fast_match_terms,
     feed_entries,
     json_strings,
     link_terms,
     links,
     next_part,
+    page_terms,
+    page_tree,
     sitemap_entries,
 )
+from extract.topic import match_terms
 
 BASE = "http://www.example.cn/news/2024/0413/"
 
@@ -73,3 +80,27 @@ def test_json_strings_walks_everything() -> None:
     body = b'{"data": {"list": [{"url": "/a/1.html", "n": 3}, ["x", {"u": "/a/2.html"}]]}}'
     assert {"/a/1.html", "/a/2.html", "x"} <= set(json_strings(body))
     assert list(json_strings(b"<html>")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "山西援疆工作队在昌吉开展对口支援，援疆干部人才积极投身受援地建设。",
+        "中新網(wǎng)烏魯木齊電 對口援疆 晉疆 兵團",  # Traditional script with pinyin glosses
+        "本市今日举行春季运动会。",
+        "",
+    ],
+)
+def test_fast_terms_match_extract_topic(text: str) -> None:
+    extra = ("晋疆", "", "援疆")  # empty and repeated terms are ignored by both
+    assert fast_match_terms(text, extra) == match_terms(text, extra)
+
+
+def test_page_tree_decodes_by_evidence_and_reads_terms() -> None:
+    html = "<html><head><meta charset='gbk'><title>援疆</title><script>var 对口支援;</script>"
+    html += "</head><body><p>晋疆 合作</p><a href='/a_2.html'>下一页</a></body></html>"
+    headers = Headers({"Content-Type": "text/html; charset=utf-8"})  # the header lies
+    response = HtmlResponse("http://e.cn/a.html", body=html.encode("gbk"), headers=headers)
+    tree = page_tree(response)
+    assert next_part(tree, response.url, response.url, 1, ()) == "http://e.cn/a_2.html"
+    assert page_terms(tree, ("晋疆",)) == ("援疆", "晋疆")  # script text is not page text
