@@ -111,12 +111,25 @@ def _sha1(path: Path) -> str:
     return digest.hexdigest()
 
 
+def text_title(lines: list[str]) -> str:
+    """The headline of a naively extracted page: portals print it twice near the top (page
+    title and article heading), after chrome such as 中新網 or 客服热线; else the first line."""
+    head = lines[:15]
+    for line in head:
+        if 6 <= len(line) <= 80 and head.count(line) > 1 and not line.endswith((":", "：")):
+            return line
+    return lines[0] if lines else ""
+
+
 def _text_page(path: Path) -> Page:
     """A plain-text file (the seeds' layout) wrapped in minimal HTML, one <p> per line."""
     text = path.read_bytes().decode("utf-8", errors="replace")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    title = html.escape(lines[0]) if lines else ""
-    body = "".join(f"<p>{html.escape(ln)}</p>\n" for ln in lines[1:])
+    title = text_title(lines)
+    # What stands above the headline's last copy near the top is chrome (site name, 分享到).
+    start = max((i for i, ln in enumerate(lines[:15]) if ln == title), default=-1) + 1
+    body = "".join(f"<p>{html.escape(ln)}</p>\n" for ln in lines[start:])
+    title = html.escape(title)
     doc = (
         f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
         f"<body><article><h1>{title}</h1>\n{body}</article></body></html>"

@@ -168,7 +168,7 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         title=clean_text(meta.title).replace("\n", " "),
         text=text,
         published=meta.published or found.published or _date_before(run) or _url_day(meta),
-        outlet=meta.outlet,
+        outlet=meta.outlet or found.self_label,
         origin=found.origin,
         original_title=found.original_title,
         authors=found.authors,
@@ -193,12 +193,20 @@ def _with_context(found: LineMeta, run: Run, meta: PageMeta) -> LineMeta:
     if not context:
         return found
     _, around = parse_lines(context, meta.page_day, meta.outlet)
+    self_label = found.self_label
+    if meta.outlet is None and self_label is None and run.before:
+        # A 来源 in the byline above the article that differs from the one in the body
+        # names the page's own site (a saved page has no host to tell us).
+        _, above = parse_lines(run.before[-6:], meta.page_day, None)
+        if above.origin and found.origin and above.origin != found.origin:
+            self_label = above.origin
     return LineMeta(
         origin=found.origin or around.origin,
         original_title=found.original_title or around.original_title,
         authors=found.authors or around.authors,
         editor=found.editor or around.editor,
         published=found.published,
+        self_label=self_label,
     )
 
 

@@ -65,6 +65,7 @@ class LineMeta:
     authors: tuple[str, ...]
     editor: str | None
     published: str | None
+    self_label: str | None = None  # the header's 来源 when it names the page's own outlet
 
 
 def _meta(root: etree._Element, *keys: str) -> str | None:
@@ -190,4 +191,10 @@ def parse_lines(
     # other than the outlet.
     others = [o for o in origins if not outlet or (o not in outlet and outlet not in o)]
     origin = (others or origins or [None])[0]
-    return kept, LineMeta(origin, original_title, tuple(authors), editor, published)
+    self_label = None
+    distinct = list(dict.fromkeys(origins))
+    if outlet is None and len(distinct) >= 2:
+        # Outlet unknown (a saved page): the header's 来源 is the page's own site, the
+        # last one named (at the end of the text) is the original.
+        self_label, origin = distinct[0], distinct[-1]
+    return kept, LineMeta(origin, original_title, tuple(authors), editor, published, self_label)

@@ -28,7 +28,11 @@ def _txt(out: Path, records: Sequence[Record]) -> list[tuple[Record, str]]:
     done = []
     for r in records:
         name = txt_name(r)
-        body = f"{r.title}\n\n{r.text}\n" if r.title else f"{r.text}\n"
+        # The headline once on top; the text often opens with it already.
+        text = r.text
+        if r.title and text.startswith(r.title):
+            text = text[len(r.title) :].lstrip("\n")
+        body = f"{r.title}\n\n{text}\n" if r.title else f"{text}\n"
         atomic_write(out / name, lambda p, body=body: p.write_text(body, encoding="utf-8"))
         done.append((r, name))
     return done

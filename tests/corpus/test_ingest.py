@@ -155,3 +155,16 @@ def test_local_html_uses_canonical_link(tmp_path: Path, suffix: str) -> None:
         ingest_paths(store, [page, plain])
         urls = {r[0] for r in store.conn.execute("SELECT url FROM documents")}
     assert urls == {"https://www.example.cn/2023/0413/a.html", plain.resolve().as_uri()}
+
+
+def test_seed_texts_get_headline_outlet_and_origin(seeds_dir: Path, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "c.db", create=True) as store:
+        ingest_paths(store, [seeds_dir / "000_7b12b3089f7594d5.txt",
+                             seeds_dir / "002_238017e20009b5ff.txt"])
+        rows = {Path(r[0]).name[:3]: r[1:] for r in store.conn.execute(
+            "SELECT url, title, outlet, origin FROM documents")}
+    # the headline, not the chrome printed above it (山西 / 中新網(wǎng) / 分享到)
+    assert rows["000"][0] == "山西援疆新答卷:重民生、育产业、活智力"
+    assert rows["002"][0].startswith("魯疆同心 齊美中華")
+    # header 来源 names the page's own site, the closing 来源 the original
+    assert rows["000"][1:] == ("中华网山西", "山西省人民政府官网")
