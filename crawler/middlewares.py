@@ -152,9 +152,15 @@ class RetryAfterMiddleware(RetryMiddleware):
         self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 300.0)
         self.default_wait = settings.getfloat("RETRY_AFTER_DEFAULT", 5.0)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(
+        self, request: Request, response: Response
+    ) -> Request | Response | Deferred[Request | Response]:
+        # synchronous unless backing off: a coroutine per response costs CPU
         if response.status not in (429, 503) or request.meta.get("dont_retry", False):
             return super().process_response(request, response)
+        return deferred_from_coro(self._retry_after(request, response))
+
+    async def _retry_after(self, request: Request, response: Response) -> Request | Response:
         header = response.headers.get(b"Retry-After", b"").decode("latin-1")
         wait = retry_after_seconds(header) if header else None
         wait = self.default_wait if wait is None else wait

@@ -1,10 +1,6 @@
-"""Every Scrapy setting of the crawler; politeness on by default.
-
-Our own settings: WARC_DIR, WARC_MAX_SIZE, WARC_FSYNC, WARC_BATCH_RECORDS, WARC_BATCH_SECONDS,
-CRAWL_STATE_PATH, AIDCORPUS_CONTACT_URL,
-AIDCORPUS_MAX_BODY, RETRY_AFTER_MAX, RETRY_AFTER_DEFAULT, PROGRESS_INTERVAL,
-AIDCORPUS_REFRESH_AFTER_DAYS (overrides profiles), AIDCORPUS_ALLOW_LOCAL (URL lists only).
-"""
+"""Every Scrapy setting of the crawler; politeness on by default. Our own: WARC_DIR, WARC_MAX_SIZE,
+WARC_FSYNC, WARC_BATCH_*, CRAWL_STATE_PATH, AIDCORPUS_CONTACT_URL/MAX_BODY/ALLOW_LOCAL,
+AIDCORPUS_REFRESH_AFTER_DAYS, RETRY_AFTER_MAX/DEFAULT, PROGRESS_INTERVAL (see each below)."""
 
 from __future__ import annotations
 
