@@ -20,6 +20,7 @@ from crawler.state import CrawlState
 from crawler.warc import FetchRecord, WarcWriter
 
 log = logging.getLogger(__name__)
+HELD_BYTES_MAX = 8 * 1024 * 1024  # compressed records held before a flush, whatever the count
 
 
 class Archive:
@@ -72,6 +73,8 @@ class Archive:
         self._held += 1
         rotated = self.writer.pending == 0  # the writer flushed on its own when it rotated
         if rotated or self._held >= self.batch_records:
+            self.checkpoint()
+        elif self.writer.pending_bytes >= HELD_BYTES_MAX:  # a few huge pages: memory first
             self.checkpoint()
         elif time.monotonic() - self._since >= self.batch_seconds:
             self.checkpoint()

@@ -83,6 +83,10 @@ class WarcWriter:
         """Records held in memory, not yet written."""
         return len(self._held)
 
+    @property
+    def pending_bytes(self) -> int:
+        return sum(len(b) for b in self._held)
+
     def _open(self) -> BinaryIO:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self._seq += 1
