@@ -209,6 +209,8 @@ class ConditionalMiddleware:
         if state is None or request.meta.get("kind") not in self.KINDS:
             return
         if request.meta.get("kind") in ("article", "url"):
+            if request.meta.get("stored") is False:  # the spider looked: never stored
+                return
             page = state.get(request.url)
             if page is None or not page.complete:
                 return  # unfinished article: fetch it whole again

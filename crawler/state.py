@@ -71,6 +71,16 @@ def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     return next((v for k, v in headers if k.lower() == name), None)
 
 
+def fresh(page: PageState | None, refresh_after_days: float, now: datetime | None = None) -> bool:
+    """`page` is an article archived whole within `refresh_after_days`."""
+    if page is None or not page.complete or page.fetched is None:
+        return False
+    if page.status not in (200, 304):
+        return False
+    fetched = datetime.fromisoformat(page.fetched.replace("Z", "+00:00"))
+    return (now or datetime.now(UTC)) - fetched < timedelta(days=refresh_after_days)
+
+
 class CrawlState:
     def __init__(self, path: Path | str, *, batch: bool = False):
         self.path = Path(path)
@@ -122,13 +132,7 @@ class CrawlState:
 
     def is_fresh(self, url: str, refresh_after_days: int, now: datetime | None = None) -> bool:
         """An article archived whole within `refresh_after_days`: no need to fetch it."""
-        page = self.get(url)
-        if page is None or not page.complete or page.fetched is None:
-            return False
-        if page.status not in (200, 304):
-            return False
-        fetched = datetime.fromisoformat(page.fetched.replace("Z", "+00:00"))
-        return (now or datetime.now(UTC)) - fetched < timedelta(days=refresh_after_days)
+        return fresh(self.get(url), refresh_after_days, now)
 
     def conditional_headers(self, url: str) -> dict[str, str]:
         page = self.get(url)

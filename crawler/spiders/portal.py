@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from crawler.archive import Archive
 from crawler.sites import Site
 from crawler.spiders import pagetext
-from crawler.state import CrawlState
+from crawler.state import CrawlState, fresh
 from crawler.warc import FetchRecord, now_iso
 
 log = logging.getLogger(__name__)
@@ -91,8 +91,9 @@ class PortalSpider(Spider):
     def _follow(self, urls: Iterable[tuple[str, str]]) -> Iterator[Request]:
         """Requests for (url, kind) links, bounded list pages, remembered as discovered."""
         chosen: list[tuple[str, str]] = []
+        unknown: set[str] = set()
         for url, kind in urls:
-            if self._seen(url, kind):
+            if self._seen(url, kind, unknown):
                 continue
             if kind == "list":
                 if self.list_pages >= self.site.max_list_pages:
@@ -103,13 +104,18 @@ class PortalSpider(Spider):
         if self.state is not None:
             self.state.note_discovered(self.site.name, chosen)
         for url, kind in chosen:
-            yield self._req(url, kind)
+            # a page the state has never stored needs no conditional-request look-up
+            yield self._req(url, kind, stored=False) if url in unknown else self._req(url, kind)
 
-    def _seen(self, url: str, kind: str) -> bool:
-        """An article archived whole within the profile's refresh_after_days: not requested."""
+    def _seen(self, url: str, kind: str, unknown: set[str] | None = None) -> bool:
+        """An article archived whole within the profile's refresh_after_days: not requested.
+        Articles the state does not know at all are added to `unknown`."""
         if kind not in ("article", "url") or self.state is None:
             return False
-        if not self.state.is_fresh(url, self.site.refresh_after_days):
+        page = self.state.get(url)
+        if page is None and unknown is not None:
+            unknown.add(url)
+        if not fresh(page, self.site.refresh_after_days):
             return False
         self._stat("skip/seen")
         return True
