@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--batch", type=int, default=200, help="documents per transaction")
     p.add_argument("--sites-dir", help="folder of the site profiles the WARC files name")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-read files already ingested (retries dropped and off-topic pages;"
+        " stored documents stay as they are)",
+    )
 
     p = _command(sub, "extract", "print the extracted article of each HTML file as JSON lines")
     p.add_argument("files", nargs="+", metavar="FILE")

@@ -59,17 +59,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from corpus.ingest import ingest_paths
+    from corpus.sources import check_paths
 
+    paths = [Path(p) for p in args.paths]
+    check_paths(paths)  # a bad path fails before any database is created
     with Store.open(args.db, create=True) as store:
         stats = ingest_paths(
             store,
-            [Path(p) for p in args.paths],
+            paths,
             batch_size=args.batch,
             topic_gate=args.topic_gate,
             progress=_progress,
+            force=args.force,
+            sites_dir=Path(args.sites_dir) if args.sites_dir else None,
         )
     print(stats.summary())
-    return 0
+    for error in stats.errors:
+        print(f"aidcorpus: error: {error}", file=sys.stderr)
+    return 1 if stats.errors else 0
 
 
 def cmd_clusters(args: argparse.Namespace) -> int:

@@ -6,13 +6,11 @@ scheduled runs never overlap; each run writes a JSON stats file under `runs/`.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import time
 import tomllib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 from corpus.commands import UserError
 from corpus.export import FORMATS, export
 from corpus.ingest import IngestStats, ingest_paths
+from corpus.locks import file_lock, run_lock_path
 from corpus.store import Store
 
 log = logging.getLogger(__name__)
@@ -124,20 +123,9 @@ def crawl_sites(
     )
 
 
-@contextmanager
-def run_lock(path: Path) -> Iterator[bool]:
-    """Yield True if this process holds the lock, False if another run holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def run_lock(path: Path) -> Any:
+    """Yield True if this process holds the run lock, False if another run holds it."""
+    return file_lock(path, wait=False)
 
 
 def _plain(value: Any) -> Any:
@@ -154,7 +142,7 @@ def _plain(value: Any) -> Any:
 
 def scheduled_run(config: RunConfig, *, progress: Progress | None = None) -> str:
     """crawl -> ingest -> export under a lock; returns the summary printed to the user."""
-    lock = config.db.with_name(config.db.name + ".lock")
+    lock = run_lock_path(config.db)
     with run_lock(lock) as held:
         if not held:
             return f"another aidcorpus run holds {lock}; nothing to do"

@@ -1,6 +1,5 @@
 -- The corpus: one row per copy (URL) in documents, grouped into clusters of reposts.
 -- Nothing is ever deleted: a repost joins its original's cluster and keeps its own row.
-PRAGMA journal_mode = WAL;
 
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,

@@ -35,6 +35,7 @@ class Input:
 
     page: Page
     parts: tuple[Page, ...] = ()
+    status: int = 200  # HTTP status of a WARC response
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,15 @@ def kind_of(path: Path) -> str | None:
     if name.endswith(TEXT_SUFFIXES):
         return "text"
     return None
+
+
+def check_paths(paths: list[Path]) -> None:
+    """Raise InputError for a missing path or an explicit file that is not ingestible."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or folder: {path}")
+        if path.is_file() and kind_of(path) is None:
+            sniff(path)
 
 
 def expand(paths: list[Path]) -> list[Source]:
@@ -144,10 +154,14 @@ def _read_warc(path: Path) -> Iterator[Input]:
             for record in ArchiveIterator(fh):
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
-                status = record.http_headers.get_statuscode()
+                status = int(record.http_headers.get_statuscode() or 0)
                 kind = record.rec_headers.get_header("WARC-Aidcorpus-Kind")
                 # Our crawler labels list pages, feeds and sitemaps: they are not documents.
-                if not status.startswith("2") or kind not in (None, "article"):
+                if kind not in (None, "article"):
+                    continue
+                if not 200 <= status < 300:
+                    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                    yield Input(Page(url=url, body=b""), status=status)
                     continue
                 page = Page(
                     url=record.rec_headers.get_header("WARC-Target-URI") or "",
@@ -163,7 +177,7 @@ def _read_warc(path: Path) -> Iterator[Input]:
                     continue
                 yield Input(page)
     except ArchiveLoadFailed as exc:
-        raise InputError(f"{path} is not a readable WARC file: {exc}") from None
+        raise InputError(f"{path} is not a readable WARC file: {str(exc)[:120]}") from None
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: WARC file is truncated or corrupt ({exc})") from None
     for first_url, numbered in parts.items():

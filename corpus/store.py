@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from corpus.locks import file_lock
 from extract.types import Article
 
 SCHEMA_VERSION = "1"
@@ -58,18 +59,28 @@ class Store:
             raise StoreError(f"{path} is a directory, not a corpus database")
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Two processes creating one corpus at once: the second waits for the schema.
+            with file_lock(path.with_name(path.name + ".create.lock"), wait=True):
+                return cls._open(path, create=True)
+        return cls._open(path, create=False)
+
+    @classmethod
+    def _open(cls, path: Path, *, create: bool) -> Store:
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             if "documents" not in tables:
-                if not create:
+                if not create or tables:  # never add our tables to someone else's database
                     conn.close()
                     raise StoreError(f"{path} is an SQLite file but not an aidcorpus database")
-                conn.executescript(resources.files("corpus").joinpath("schema.sql").read_text())
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                conn.execute("PRAGMA journal_mode = WAL")
+                # One transaction, so a concurrent opener sees all tables or none.
+                schema = resources.files("corpus").joinpath("schema.sql").read_text()
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{schema}\nINSERT OR IGNORE INTO meta VALUES"
+                    f" ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
                 )
             version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:

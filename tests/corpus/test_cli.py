@@ -44,15 +44,35 @@ def test_corrupt_database_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "not a readable corpus database" in err and "Traceback" not in err
 
 
-def test_unreadable_warc_and_non_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_warc_and_non_html(
+    tmp_path: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     warc = tmp_path / "broken.warc.gz"
     warc.write_bytes(b"\x1f\x8b\x08\x00garbage" * 50)
-    assert main(["ingest", "--db", str(tmp_path / "c.db"), str(warc)]) == 2
-    assert "WARC" in capsys.readouterr().err
+    db = tmp_path / "c.db"
+    seed = seeds_dir / "004_4dc3b6bfc810ef5f.txt"
+    # the bad file is reported, the good one after it is still ingested, exit non-zero
+    assert main(["ingest", "--db", str(db), str(warc), str(seed)]) == 1
+    captured = capsys.readouterr()
+    assert "broken.warc.gz is not a readable WARC file" in captured.err
+    assert "1 documents stored" in captured.out and "Traceback" not in captured.err
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.4\x00\x01\x02 binary")
-    assert main(["ingest", "--db", str(tmp_path / "c.db"), str(pdf)]) == 2
+    assert main(["ingest", "--db", str(tmp_path / "new.db"), str(pdf)]) == 2
     assert "not an HTML" in capsys.readouterr().err
+    assert not (tmp_path / "new.db").exists()  # refused before creating a database
+
+
+def test_ingest_refuses_someone_elses_sqlite(tmp_path: Path, seeds_dir: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE users (name)").connection.commit()
+    assert main(["ingest", "--db", str(other), str(seeds_dir)]) == 2
+    assert "not an aidcorpus database" in capsys.readouterr().err
+    tables = sqlite3.connect(other).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("users",)]
 
 
 def test_console_script_runs() -> None:

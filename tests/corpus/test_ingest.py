@@ -168,3 +168,23 @@ def test_seed_texts_get_headline_outlet_and_origin(seeds_dir: Path, tmp_path: Pa
     assert rows["002"][0].startswith("魯疆同心 齊美中華")
     # header 来源 names the page's own site, the closing 来源 the original
     assert rows["000"][1:] == ("中华网山西", "山西省人民政府官网")
+
+
+def test_concurrent_ingests_wait_for_each_other(seeds_dir: Path, tmp_path: Path) -> None:
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for name in ("000_7b12b3089f7594d5.txt", "004_4dc3b6bfc810ef5f.txt"):
+        text = (seeds_dir / name).read_text(encoding="utf-8")
+        (copies / f"repost_{name}").write_text(text.replace("援疆", "援疆", 1) + "\n转载", "utf-8")
+    db = tmp_path / "c.db"
+    procs = [
+        subprocess.Popen([AIDCORPUS, "ingest", "--db", str(db), str(path)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for path in (seeds_dir, copies)
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    with Store.open(db) as store:
+        multi = [c for c in queries.clusters(store) if len(c["copies"]) > 1]
+    assert len(multi) == 2  # each repost found its original, whichever ran first
