@@ -141,10 +141,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     from corpus.dedupe import CorpusDeduper
     from corpus.ingest import index_dir_for
+    from corpus.locks import file_lock, writer_lock_path
 
-    with Store.open(args.db) as store:
-        deduper = CorpusDeduper(store, index_dir_for(store.path))
-        count = deduper.rebuild()
+    with Store.open(args.db) as store, file_lock(writer_lock_path(store.path), wait=True):
+        # The old index is discarded unread: it may be the broken thing being repaired.
+        deduper = CorpusDeduper(store, index_dir_for(store.path), fresh=True)
+        count = len(deduper.engine.keys())
         deduper.close()
     print(f"rebuilt the index of {args.db} from {count} stored documents")
     return 0

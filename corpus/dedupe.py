@@ -9,9 +9,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.store import Store
+from corpus.store import Store, StoreError
 from dedup.cluster import choose_canonical
 from dedup.engine import Deduper, DocView
+from dedup.params import ParamsMismatch
 from dedup.passages import extract_figures
 from dedup.shingles import exact_hash
 from extract.types import Article
@@ -29,11 +30,29 @@ class Outcome:
 class CorpusDeduper:
     """A dedup.Deduper whose `lookup` reads the store, synchronised with it on open."""
 
-    def __init__(self, store: Store, index_dir: Path) -> None:
+    def __init__(self, store: Store, index_dir: Path, *, fresh: bool = False) -> None:
+        """Open the index (or, with `fresh`, discard whatever is there unread and rebuild)."""
         self.store = store
         self.index_dir = index_dir
-        self.engine = Deduper(index_dir, lookup=self._lookup)
+        if fresh:
+            _discard(index_dir)
+            self.engine = self._open()
+            self.rebuild()
+            return
+        self.engine = self._open()
         self._sync()
+
+    def _open(self) -> Deduper:
+        try:
+            return Deduper(self.index_dir, lookup=self._lookup)
+        except ParamsMismatch:
+            raise
+        except Exception as exc:  # a truncated or foreign index: say so, point at the fix
+            raise StoreError(
+                f"dedup index at {self.index_dir} is unreadable ({type(exc).__name__}:"
+                f" {str(exc)[:100]}); rebuild it from the store with"
+                f" `aidcorpus reindex --db {self.store.path}`"
+            ) from None
 
     def _lookup(self, key: str) -> DocView | None:
         row = self.store.doc_fields(key)
@@ -63,8 +82,8 @@ class CorpusDeduper:
     def rebuild(self) -> int:
         """Recreate the index from every stored document; returns how many were signed."""
         self.engine.close()
-        shutil.rmtree(self.index_dir, ignore_errors=True)
-        self.engine = Deduper(self.index_dir, lookup=self._lookup)
+        _discard(self.index_dir)
+        self.engine = self._open()
         count = 0
         for row in self.store.iter_texts():
             self.engine.add(row["key"], row["text"], row["published"])
@@ -110,3 +129,10 @@ class CorpusDeduper:
 
     def close(self) -> None:
         self.engine.close()
+
+
+def _discard(index_dir: Path) -> None:
+    if index_dir.is_dir():
+        shutil.rmtree(index_dir)
+    elif index_dir.exists():
+        index_dir.unlink()

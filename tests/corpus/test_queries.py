@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,26 @@ def test_index_with_other_parameters_is_refused(seeds_dir: Path, tmp_path: Path,
     assert main(["ingest", "--db", str(db), str(seeds_dir)]) == 2
     err = capsys.readouterr().err
     assert "ngram" in err and "reindex" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("damage", ["truncate", "params", "file"])
+def test_reindex_repairs_a_broken_index(db: Path, seeds_dir: Path, damage: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    index = index_dir_for(db)
+    if damage == "truncate":
+        for f in index.iterdir():
+            if f.suffix != ".json":
+                f.write_bytes(f.read_bytes()[:40])
+    elif damage == "params":
+        shutil.rmtree(index)
+        Deduper(index, DedupParams(ngram=4)).save()
+    else:
+        shutil.rmtree(index)
+        index.write_text("not a folder")
+    capsys.readouterr()
+    assert main(["ingest", "--db", str(db), "--force", str(seeds_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "reindex" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert main(["reindex", "--db", str(db)]) == 0
+    assert main(["ingest", "--db", str(db), "--force", str(seeds_dir)]) == 0
+    assert "0 documents stored" in capsys.readouterr().out
