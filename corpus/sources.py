@@ -16,6 +16,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from extract.decode import decode_html
 from extract.types import Page
 
 log = logging.getLogger(__name__)
@@ -133,18 +134,26 @@ def text_title(lines: list[str]) -> str:
 
 def _text_page(path: Path) -> Page:
     """A plain-text file (the seeds' layout) wrapped in minimal HTML, one <p> per line."""
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    # Text files come in GBK and Big5 too: the same evidence-based decoding as pages.
+    decoded = decode_html(path.read_bytes())
+    text = decoded.text
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     title = text_title(lines)
     # What stands above the headline's last copy near the top is chrome (site name, 分享到).
     start = max((i for i, ln in enumerate(lines[:15]) if ln == title), default=-1) + 1
     body = "".join(f"<p>{html.escape(ln)}</p>\n" for ln in lines[start:])
     title = html.escape(title)
+    # Re-encoded in the file's own codec, so the document records the encoding it came in.
+    codec = decoded.encoding
     doc = (
-        f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<html><head><meta charset="{codec}"><title>{title}</title></head>'
         f"<body><article><h1>{title}</h1>\n{body}</article></body></html>"
     )
-    return Page(url=path.resolve().as_uri(), body=doc.encode("utf-8"))
+    try:
+        body_bytes = doc.encode(codec)
+    except (LookupError, UnicodeEncodeError):
+        body_bytes = doc.replace(f'charset="{codec}"', 'charset="utf-8"').encode("utf-8")
+    return Page(url=path.resolve().as_uri(), body=body_bytes)
 
 
 def _read_warc(path: Path) -> Iterator[Input]:

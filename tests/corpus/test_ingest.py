@@ -188,3 +188,20 @@ def test_concurrent_ingests_wait_for_each_other(seeds_dir: Path, tmp_path: Path)
     with Store.open(db) as store:
         multi = [c for c in queries.clusters(store) if len(c["copies"]) > 1]
     assert len(multi) == 2  # each repost found its original, whichever ran first
+
+
+def test_text_files_in_gbk_and_big5_decode_by_evidence(seeds_dir: Path, tmp_path: Path) -> None:
+    seed = seeds_dir / "000_7b12b3089f7594d5.txt"
+    text = seed.read_text(encoding="utf-8")
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(text.encode("gbk"))
+    big5 = tmp_path / "big5.txt"
+    big5.write_bytes((seeds_dir / "002_238017e20009b5ff.txt").read_text(encoding="utf-8")
+                     .encode("big5hkscs", errors="replace"))
+    with Store.open(tmp_path / "c.db", create=True) as store:
+        ingest_paths(store, [seed, gbk, big5])
+        rows = {Path(r[0]).name: r[1:] for r in store.conn.execute(
+            "SELECT url, title, encoding, cluster_id FROM documents")}
+    assert rows["gbk.txt"][1] == "gb18030" and rows["big5.txt"][1] == "big5hkscs"
+    assert rows["gbk.txt"][0] == rows[seed.name][0]  # same headline, not mojibake
+    assert rows["gbk.txt"][2] == rows[seed.name][2]  # the same report: one cluster
