@@ -56,6 +56,9 @@ JUNK_LINES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("share", r"^关注.{0,8}(网|微博|微信|公众号)$"),
         ("backtop", r"正文已结束|返回.{0,8}首页\s*[>》]*$"),
         ("fontsize", r"^调整字体$|^字体[:：]?\s*[大中小]"),
+        ("fontsize", r"^[大中小]?字号[:：]?\s*[大中小+\-＋－]*$|^[AＡ]\s*[+＋]\s*[AＡ]\s*[-－]$"),
+        # WeChat article widgets reposted with the text (thepaper 澎湃号 pages).
+        ("widget", r"看都看完了|点.{0,2}[【\[「“]?在看[】\]」”]?.{0,4}试试|^在看$|^点击.{0,4}在看"),
         ("disclaimer", r"如有侵权|请联系(我们|本站)?删除|来源于网络公开|仅供参考.{0,8}不构成"),
         ("disclaimer", r"未经(书面)?授权.{0,8}(禁止|不得)转载|未經(書面)?授權|转载请注明"),
         ("contact", r"^(客服热线|联系我们|关于我们|网站地图|广告服务|投稿邮箱)"),
@@ -168,6 +171,17 @@ def _teasers(lines: list[str]) -> set[int]:
         if i - 1 in hits or i + 1 in hits:
             drop.add(i)
     return drop
+
+
+def article_end(lines: Sequence[str]) -> int:
+    """Index where the article's tail starts (a tail heading or a teaser run, past the first
+    third), or len(lines): metadata read beyond it belongs to other stories (seed 004)."""
+    start = max(1, len(lines) // 3)
+    teasers = _teasers(list(lines))
+    for i in range(start, len(lines)):
+        if i in teasers or is_tail_heading(lines[i]):
+            return i
+    return len(lines)
 
 
 def filter_lines(lines: Sequence[str]) -> list[str]:

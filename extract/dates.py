@@ -57,6 +57,26 @@ def find_dates(text: str) -> list[Found]:
     return found
 
 
+# A date is "labelled" when a label stands just before it (发布时间 2005/05/17 22:11:42,
+# 于2005年8月12日16:12:21) or a publishing verb just after it (2023年05月03日发表, …在〖版面〗发表).
+_LABEL_BEFORE_RE = re.compile(
+    r"(发布|發佈|发表|發表|更新|发帖|發帖)\s*(时间|時間|日期|于|於)?\s*[:：]?\s*$"
+)
+_VERB_AFTER_RE = re.compile(r"^\s*(?:在[^，。,]{0,24})?(发表|發表|发布|發佈|发帖|發帖)")
+
+
+def labelled_date(text: str) -> Found | None:
+    """The first full date in `text` that a publishing label or verb stands beside."""
+    for m in _FULL_RE.finditer(text):
+        day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if day is None:
+            continue
+        before, after = text[max(0, m.start() - 8) : m.start()], text[m.end() : m.end() + 32]
+        if _LABEL_BEFORE_RE.search(before) or _VERB_AFTER_RE.match(after):
+            return _iso(day, m.group(4), m.group(5), m.group(6))
+    return None
+
+
 def parse_date(text: str, reference: date | None = None) -> Found | None:
     """The first date in `text`; a year-less `4月12日` takes its year from `reference`."""
     full = find_dates(text)

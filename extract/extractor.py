@@ -18,11 +18,12 @@ import trafilatura
 from lxml import etree
 
 from extract.boilerplate import filter_lines
+from extract.canonical import page_address
 from extract.dates import find_dates
 from extract.decode import decode_html, split_cleaneval_header
 from extract.density import Run, best_run, parse
 from extract.metadata import LineMeta, PageMeta, page_meta, parse_lines
-from extract.normalise import clean_text, damage_score
+from extract.normalise import PRIVATE_USE_RE, clean_text, damage_score
 from extract.places import find_provinces, find_recipients
 from extract.reconcile import reconcile
 from extract.topic import topic_score
@@ -150,7 +151,8 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
     meta = page_meta(root, page.url, header)
     lines, run = main_lines(root, markup)
     clock.check("extract")
-    lines = [line for line in clean_text("\n".join(lines)).split("\n") if line]
+    raw = "\n".join(lines)
+    lines = [line for line in clean_text(raw).split("\n") if line]
     lines = _drop_title_echo(lines, meta)
     lines, found = parse_lines(lines, meta.page_day, meta.outlet)
     found = _with_context(found, run, meta)
@@ -160,14 +162,15 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         return Dropped(page.url, "empty", "no main text")
     clock.check("clean")
     score, terms = topic_score(f"{meta.title}\n{text}", page.topic_terms)
-    url = page.url
-    if url.startswith("file://") and meta.canonical:
-        url = meta.canonical
     return Article(
-        url=url,
+        url=page_address(meta.canonical, page.url, header.get("id")),
         title=clean_text(meta.title).replace("\n", " "),
         text=text,
-        published=meta.published or found.published or _date_before(run) or _url_day(meta),
+        published=meta.published
+        or found.published
+        or _date_before(run)
+        or _url_day(meta)
+        or found.labelled,  # a forum post's footer: "发布时间 2005/05/17 22:11:42 by …"
         outlet=meta.outlet or found.self_label,
         origin=found.origin,
         original_title=found.original_title,
@@ -179,7 +182,7 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         topic_terms=terms,
         encoding=decoded.encoding,
         encoding_reason=decoded.reason,
-        damage=round(damage_score(text), 4),
+        damage=round(damage_score(text, dropped=len(PRIVATE_USE_RE.findall(raw))), 4),
         fetched=page.fetched,
         site=page.site,
         canonical=meta.canonical,
@@ -207,6 +210,7 @@ def _with_context(found: LineMeta, run: Run, meta: PageMeta) -> LineMeta:
         editor=found.editor or around.editor,
         published=found.published,
         self_label=self_label,
+        labelled=found.labelled or around.labelled,
     )
 
 

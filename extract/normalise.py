@@ -22,6 +22,8 @@ _ORPHAN_GLOSS_RE = re.compile(rf"[?\ufffd]{_SYLLABLE}\)")
 _QMARK_IN_HAN_RE = re.compile(rf"(?<=[{_HAN}])\?(?=[0-9])|(?<=[{_HAN}])\?\?+")
 _GARBAGE_RE = re.compile("锟斤拷|烫烫烫|屯屯屯|[ÃÂ][\x80-\xbf]|ï¿½")
 _INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Private-use code points are icons of the page's font or GBK user-defined slots: never text.
+PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 _HSPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]+")
 _EDGE_SPACE = " \t\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
 
@@ -32,8 +34,9 @@ def strip_pinyin_glosses(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Stored view: glosses removed, invisible characters dropped, one paragraph per line."""
-    text = strip_pinyin_glosses(_INVISIBLE_RE.sub("", text))
+    """Stored view: glosses removed, invisible and private-use characters dropped, one
+    paragraph per line."""
+    text = strip_pinyin_glosses(PRIVATE_USE_RE.sub("", _INVISIBLE_RE.sub("", text)))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     for line in text.split("\n"):
@@ -66,14 +69,15 @@ def hash_view(text: str) -> str:
     return "".join(ch for ch in text if _keep(ch))
 
 
-def damage_score(text: str) -> float:
+def damage_score(text: str, *, dropped: int = 0) -> float:
     """Mojibake damage, 0.0 clean .. 1.0 ruined: broken glosses, '?' inside Han runs, U+FFFD,
-    private-use code points and 锟斤拷-style garbage, per 200 characters of text.
+    private-use code points and 锟斤拷-style garbage, per 200 characters of text. `dropped`:
+    damage events already removed from `text` (private-use characters clean_text dropped).
     """
     body = "".join(text.split())
     if not body:
         return 0.0
-    events = len(_ORPHAN_GLOSS_RE.findall(text))
+    events = dropped + len(_ORPHAN_GLOSS_RE.findall(text))
     events += len(_QMARK_IN_HAN_RE.findall(text))
     events += len(_GARBAGE_RE.findall(text))
     events += sum(1 for ch in body if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
