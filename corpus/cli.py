@@ -177,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"database error: {exc}")
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # unwritable export folder, a file where a folder should be ...
+        where = f": {exc.filename}" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}")
     except KeyboardInterrupt:
         return _fail("interrupted; everything committed so far is kept")
 

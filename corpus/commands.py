@@ -119,6 +119,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from corpus.export import export
 
+    if args.gzip and args.format != "jsonl":
+        raise UserError("--gzip applies to --format jsonl only")
     with Store.open(args.db) as store:
         result = export(store, args.format, Path(args.out), gzip=args.gzip)
     print(result.summary())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -56,12 +57,14 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def pending(store: Store, dest: str, fmt: str) -> list[Record]:
-    """Clusters not yet exported to `dest` in `fmt`, numbered after the last export."""
+def pending(store: Store, dest: str, fmt: str, after: int = -1) -> list[Record]:
+    """Clusters not yet exported to `dest` in `fmt`, numbered after the last export
+    (and after `after`, the highest number already in the folder)."""
     conn = store.conn
     last = conn.execute(
         "SELECT coalesce(max(number), -1) FROM exports WHERE dest = ? AND format = ?", (dest, fmt)
     ).fetchone()[0]
+    last = max(last, after)
     rows = conn.execute(
         "SELECT c.id AS cid, d.* FROM clusters c JOIN documents d ON d.key = c.canonical"
         " WHERE c.size > 0 AND c.id NOT IN"
@@ -121,19 +124,45 @@ def update_manifest(out: Path, fmt: str, files: Sequence[str], count: int) -> No
     )
 
 
+NUMBERED = re.compile(r"(\d+)_[0-9a-f]{16}\.txt")
+STALE = re.compile(r"\.(\d+_[0-9a-f]{16}\.txt|aidcorpus-[\d-]+\.\S+|manifest\.json)\..*\.tmp")
+CHUNK = 200  # txt files recorded per transaction: a killed export redoes at most this many
+
+
+def _highest_number(out: Path) -> int:
+    """The highest NNN_ already in the folder (another tool's or an earlier corpus's files)."""
+    found = [int(m.group(1)) for p in out.iterdir() if (m := NUMBERED.fullmatch(p.name))]
+    return max(found, default=-1)
+
+
+def _remove_stale(out: Path) -> None:
+    """Temporary files of an export that was killed mid-write."""
+    for path in out.iterdir():
+        if STALE.fullmatch(path.name):
+            path.unlink(missing_ok=True)
+
+
 def export(store: Store, fmt: str, out: Path, *, gzip: bool = False) -> ExportResult:
     """Export every cluster not yet exported to `out` in `fmt` (its canonical copy)."""
     from corpus.export import writers
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if gzip and fmt != "jsonl":
+        raise ValueError(f"--gzip applies to jsonl only, not {fmt}")
     out.mkdir(parents=True, exist_ok=True)
+    _remove_stale(out)
     dest = str(out.resolve())
-    records = pending(store, dest, fmt)
+    records = pending(store, dest, fmt, _highest_number(out) if fmt == "txt" else -1)
     if not records:
         return ExportResult(fmt, out, 0, (), None)
-    written = writers.write(fmt, out, records, gzip=gzip)
-    record_export(store, dest, fmt, written)
-    files = tuple(dict.fromkeys(f for _, f in written))
+    # Text files are written and recorded in chunks; a JSONL or Parquet file is one unit.
+    step = CHUNK if fmt == "txt" else len(records)
+    files: list[str] = []
+    for start in range(0, len(records), step):
+        written = writers.write(fmt, out, records[start : start + step], gzip=gzip)
+        record_export(store, dest, fmt, written)
+        files.extend(f for _, f in written)
+    files = list(dict.fromkeys(files))
     update_manifest(out, fmt, files, len(records))
-    return ExportResult(fmt, out, len(records), files, records[0].number)
+    return ExportResult(fmt, out, len(records), tuple(files), records[0].number)

@@ -81,3 +81,32 @@ def test_destinations_are_independent(store: Store, tmp_path: Path) -> None:
     add(store, "0123456789abcdef", "http://a.cn/1.html", "援疆正文一")
     assert export(store, "txt", tmp_path / "one").written == 1
     assert export(store, "txt", tmp_path / "two").written == 1
+
+
+def test_numbering_continues_after_files_already_in_the_folder(store: Store,
+                                                                tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "004_7b12b3089f7594d5.txt").write_text("another tool's file", encoding="utf-8")
+    (out / ".007_0123456789abcdef.txt.abc123.tmp").write_text("debris of a killed export")
+    add(store, "0123456789abcdef", "http://a.cn/1.html", "援疆正文一")
+    result = export(store, "txt", out)
+    assert result.first_number == 5
+    assert sorted(p.name for p in out.iterdir()) == [
+        "004_7b12b3089f7594d5.txt", "005_0123456789abcdef.txt", "manifest.json"]
+
+
+def test_export_errors_are_one_line(store: Store, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from corpus.cli import main
+
+    add(store, "0123456789abcdef", "http://a.cn/1.html", "援疆正文一")
+    target = tmp_path / "afile"
+    target.write_text("x")
+    db = str(store.path)
+    assert main(["export", "--db", db, "--out", str(target)]) == 2
+    assert main(["export", "--db", db, "--out", str(target / "sub")]) == 2
+    assert main(["export", "--db", db, "--out", str(tmp_path / "t"), "--gzip"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith("aidcorpus: error:") for line in err)
+    assert store.conn.execute("SELECT count(*) FROM exports").fetchone()[0] == 0
