@@ -177,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"database error: {exc}")
     except BrokenPipeError:
         return 0
+    except RuntimeError as exc:
+        if type(exc).__name__ == "CrawlError":  # the crawl child failed; its log says why
+            return _fail(str(exc))
+        raise
     except OSError as exc:  # unwritable export folder, a file where a folder should be ...
         where = f": {exc.filename}" if exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}")

@@ -165,6 +165,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         refresh_after=args.refresh_after,
         max_pages=args.max_pages,
+        sites_dir=Path(args.sites_dir) if args.sites_dir else None,
     )
     print(stats.summary() if hasattr(stats, "summary") else stats)
     return 0

@@ -1,6 +1,6 @@
 """Whole runs: crawl -> ingest of the new WARC files -> export, for `aidcorpus run` and the demo.
 
-`aidcorpus run` reads aidcorpus.toml (paths relative to it) and holds a lock file so two
+`aidcorpus run` reads aidcorpus.toml (corpus/config.py) and holds a lock file so two
 scheduled runs never overlap; each run writes a JSON stats file under `runs/`.
 """
 
@@ -9,82 +9,21 @@ from __future__ import annotations
 import json
 import logging
 import time
-import tomllib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from corpus.commands import UserError
-from corpus.export import FORMATS, export
+from corpus.config import ExportTarget, RunConfig, load_config
+from corpus.export import export
 from corpus.ingest import IngestStats, ingest_paths
 from corpus.locks import file_lock, run_lock_path
 from corpus.store import Store
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class ExportTarget:
-    format: str
-    out: Path
-    gzip: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RunConfig:
-    sites: tuple[str, ...]
-    all_sites: bool
-    warc_dir: Path
-    state: Path
-    db: Path
-    exports: tuple[ExportTarget, ...]
-    refresh_after: float | None = None
-    base_url: str | None = None
-    max_pages: int | None = None
-    runs_dir: Path = field(default=Path("runs"))
-    sites_dir: Path | None = None  # profiles of your own; default: crawler/sites/
-    crawl_settings: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
-
-
-def load_config(path: Path) -> RunConfig:
-    """Read and validate aidcorpus.toml; every problem is one clear UserError."""
-    if not path.is_file():
-        raise UserError(f"no run configuration at {path} (see README: 'Scheduled runs')")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from None
-    root = path.parent
-    crawl = data.get("crawl", {})
-    corpus = data.get("corpus", {})
-    sites = tuple(crawl.get("sites", ()))
-    if not sites and not crawl.get("all", False):
-        raise UserError(f"{path}: [crawl] needs sites = [...] or all = true")
-    exports = []
-    for i, item in enumerate(data.get("export", [])):
-        fmt = item.get("format", "txt")
-        if fmt not in FORMATS or "out" not in item:
-            raise UserError(
-                f"{path}: [[export]] #{i + 1} needs out = '...' and a format in {FORMATS}"
-            )
-        exports.append(ExportTarget(fmt, root / item["out"], bool(item.get("gzip", False))))
-    return RunConfig(
-        sites=sites,
-        all_sites=bool(crawl.get("all", False)),
-        warc_dir=root / crawl.get("warc_dir", "data/warc"),
-        state=root / crawl.get("state", "data/crawl-state.db"),
-        db=root / corpus.get("db", "data/corpus.db"),
-        exports=tuple(exports),
-        refresh_after=crawl.get("refresh_after_days"),
-        base_url=crawl.get("base_url"),
-        max_pages=crawl.get("max_pages"),
-        runs_dir=root / data.get("runs_dir", "data/runs"),
-        sites_dir=root / crawl["sites_dir"] if "sites_dir" in crawl else None,
-        crawl_settings=dict(data.get("scrapy", {})),
-    )
 
 
 def crawl_sites(
@@ -102,6 +41,12 @@ def crawl_sites(
     from crawler.run import crawl
     from crawler.sites import load_sites
 
+    if sites_dir is not None and not sites_dir.is_dir():
+        raise UserError(f"no folder of site profiles at {sites_dir}")
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise UserError(f"--base-url must start with http:// or https://, not {base_url!r}")
+    if warc_dir.exists() and not warc_dir.is_dir():
+        raise UserError(f"WARC folder {warc_dir} is a file")
     known = load_sites(sites_dir)
     if all_sites:
         sites = sorted(n for n, s in known.items() if not s.local)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,32 @@ def test_second_run_waits_for_nobody_and_exits_zero(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "another aidcorpus run holds" in proc.stdout
     assert not (tmp_path / "data" / "warc").exists()  # it did not start crawling
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[crawl]\nsites = "demo-shanxi"\n', "sites must be"),
+        ("crawl = 5\n", "[crawl] must be a table"),
+        ('[crawl]\nsites = ["a"]\n[export]\nout = "x"\n', "[[export]]"),
+        ('[crawl]\nsites = ["a"]\nmax_pages = "ten"\n', "max_pages must be int"),
+        ('[crawl]\nsites = ["a"]\n[[export]]\nout = 5\n', "out must be str"),
+        ('[crawl]\nsites = ["a"]\nbase_url = "127.0.0.1"\n', "base_url must start"),
+    ],
+)
+def test_config_types_are_checked(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "aidcorpus.toml"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError, match=re.escape(message)):
+        load_config(cfg)
+
+
+def test_crawl_option_errors_are_one_line(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for extra in (["--base-url", "notaurl"], ["--sites-dir", str(tmp_path / "none")],
+                  ["--base-url", "http://127.0.0.1:1", "--warc-dir", str(afile)]):
+        proc = subprocess.run([AIDCORPUS, "crawl", "--site", "demo-shanxi", *extra],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.startswith("aidcorpus: error:") and "Traceback" not in proc.stderr
