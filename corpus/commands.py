@@ -30,20 +30,21 @@ def _progress(message: str) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from corpus.sources import kind_of, sniff
-    from extract import Page, extract_page
+    from corpus.sources import kind_of, read_page, sniff
+    from extract import extract_page
 
     if args.url and len(args.files) != 1:
         raise UserError("--url needs exactly one FILE")
     paths = [Path(f) for f in args.files]
     for path in paths:
+        if path.is_dir():
+            raise UserError(f"{path} is a folder; name the HTML files in it")
         if not path.is_file():
             raise UserError(f"no such file: {path}")
-        if kind_of(path) != "html" and sniff(path) != "html":
-            raise UserError(f"{path} is not an HTML file")
+        if kind_of(path) not in ("html", "text") and sniff(path) != "html":
+            raise UserError(f"{path} is not an HTML or text file")
     for path in paths:
-        body = path.read_bytes()
-        page = Page(url=args.url or path.resolve().as_uri(), body=body)
+        page = read_page(path, url=args.url)
         result = extract_page(page)
         row = {"path": str(path), **asdict(result)}
         if "reason" in row:

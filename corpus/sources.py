@@ -10,7 +10,7 @@ import hashlib
 import html
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -90,10 +90,18 @@ def expand(paths: list[Path]) -> list[Source]:
 def read(source: Source) -> Iterator[Input]:
     if source.kind == "warc":
         yield from _read_warc(source.path)
-    elif source.kind == "html":
-        yield Input(Page(url=source.path.resolve().as_uri(), body=source.path.read_bytes()))
     else:
-        yield Input(_text_page(source.path))
+        yield Input(read_page(source.path))
+
+
+def read_page(path: Path, url: str | None = None) -> Page:
+    """One HTML or text file as a Page (text files wrapped as ingest wraps them)."""
+    page = (
+        _text_page(path)
+        if kind_of(path) == "text"
+        else Page(url=path.resolve().as_uri(), body=path.read_bytes())
+    )
+    return replace(page, url=url) if url else page
 
 
 def sniff(path: Path) -> str:

@@ -50,8 +50,9 @@ class CrawlStats:
     def summary(self) -> str:
         return (
             f"crawl {', '.join(self.sites)}: {self.pages_fetched} pages, articles kept"
-            f" {self.articles_kept} / skipped {self.articles_skipped} / already stored"
-            f" {self.articles_seen}, 304 {self.not_modified}, errors {self.errors},"
+            f" {self.articles_kept} / off-topic {self.articles_skipped}; {self.articles_seen}"
+            f" article links not refetched (archived before or linked twice);"
+            f" 304 {self.not_modified}, errors {self.errors},"
             f" refused {self.refused}, {len(self.warc_files)} WARC file(s), {self.elapsed_s:.1f}s"
         )
 
