@@ -168,7 +168,8 @@ def _read_warc(path: Path) -> Iterator[Input]:
     parts: dict[str, list[tuple[int, Page]]] = {}
     try:
         with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
+            records = ArchiveIterator(fh)
+            for record in records:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 status = int(record.http_headers.get_statuscode() or 0)
@@ -180,9 +181,14 @@ def _read_warc(path: Path) -> Iterator[Input]:
                     url = record.rec_headers.get_header("WARC-Target-URI") or ""
                     yield Input(Page(url=url, body=b""), status=status)
                     continue
+                body = record.content_stream().read()
+                if getattr(record.raw_stream, "limit", 0):
+                    # The file ends inside this record: a copy cut short, or a crawl killed
+                    # before warcio's recovery ran. Keep what came before, report the rest.
+                    raise InputError(f"{path}: WARC file is truncated (last record incomplete)")
                 page = Page(
                     url=record.rec_headers.get_header("WARC-Target-URI") or "",
-                    body=record.content_stream().read(),
+                    body=body,
                     headers=tuple(record.http_headers.headers),
                     fetched=record.rec_headers.get_header("WARC-Date"),
                     site=record.rec_headers.get_header("WARC-Aidcorpus-Site"),
@@ -193,6 +199,10 @@ def _read_warc(path: Path) -> Iterator[Input]:
                     parts.setdefault(part_of, []).append((number, page))
                     continue
                 yield Input(page)
+            size = path.stat().st_size
+            end = records.get_record_offset() + (records.get_record_length() or 0)
+            if end and end < size:  # bytes after the last whole record: a cut-off one
+                raise InputError(f"{path}: WARC file is truncated (last record incomplete)")
     except ArchiveLoadFailed as exc:
         raise InputError(f"{path} is not a readable WARC file: {str(exc)[:120]}") from None
     except (OSError, EOFError) as exc:

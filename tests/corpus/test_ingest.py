@@ -205,3 +205,19 @@ def test_text_files_in_gbk_and_big5_decode_by_evidence(seeds_dir: Path, tmp_path
     assert rows["gbk.txt"][1] == "gb18030" and rows["big5.txt"][1] == "big5hkscs"
     assert rows["gbk.txt"][0] == rows[seed.name][0]  # same headline, not mojibake
     assert rows["gbk.txt"][2] == rows[seed.name][2]  # the same report: one cluster
+
+
+def test_truncated_warc_keeps_complete_records_and_says_so(tmp_path: Path) -> None:
+    warc = tmp_path / "in.warc.gz"
+    urls = _warc(warc, 6)
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(warc.read_bytes()[: warc.stat().st_size * 2 // 3])
+    proc = subprocess.run([AIDCORPUS, "ingest", "--db", str(tmp_path / "c.db"), str(cut)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "truncated" in proc.stderr
+    stored = _count(tmp_path / "c.db")
+    assert 0 < stored < len(urls)
+    # the whole file later: the rest is added, nothing twice
+    done = subprocess.run([AIDCORPUS, "ingest", "--db", str(tmp_path / "c.db"), str(warc)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and _count(tmp_path / "c.db") == len(urls)
