@@ -18,15 +18,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from localsite import serve  # noqa: E402  (one loopback server for every bench)
 
 RESULTS = REPO / "bench" / "results" / "crawl.md"
 FAST = {
@@ -64,38 +64,6 @@ def build_site(n_articles: int, per_list: int) -> dict[str, bytes]:
         )
         pages[f"/news/2024/{i:05d}.html"] = html.encode()
     return pages
-
-
-def serve(pages: dict[str, bytes]) -> ThreadingHTTPServer:
-    """Serve `pages` on a free loopback port, each response in one write.
-
-    http.server writes the headers and the body separately; Nagle's algorithm then holds the
-    body until the client's delayed ACK (~40 ms on Linux loopback), so both crawlers were
-    waiting on that, not working: a buffered wfile sends headers and body together, as real
-    servers do (nginx: tcp_nodelay).
-    """
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        wbufsize = 1 << 16  # flushed by handle_one_request after each response
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            body = pages.get(self.path)
-            self.send_response(200 if body is not None else 404)
-            body = body if body is not None else b"not found"
-            ctype = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 @dataclass(frozen=True, slots=True)
