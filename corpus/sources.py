@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".asp", ".aspx", ".php", ".jsp")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 TEXT_SUFFIXES = (".txt",)
+DATED = re.compile(r"(19|20)\d\d\s*[-/年.]\s*\d{1,2}")
 
 
 class InputError(Exception):
@@ -149,7 +151,9 @@ def _text_page(path: Path) -> Page:
     title = text_title(lines)
     # What stands above the headline's last copy near the top is chrome (site name, 分享到).
     start = max((i for i, ln in enumerate(lines[:15]) if ln == title), default=-1) + 1
-    body = "".join(f"<p>{html.escape(ln)}</p>\n" for ln in lines[start:])
+    # ...but a dated byline up there ("admin 于2023年05月03日发表") is metadata: keep it.
+    byline = [ln for ln in lines[:start] if ln != title and DATED.search(ln)]
+    body = "".join(f"<p>{html.escape(ln)}</p>\n" for ln in [*byline, *lines[start:]])
     title = html.escape(title)
     # Re-encoded in the file's own codec, so the document records the encoding it came in.
     codec = decoded.encoding

@@ -26,7 +26,7 @@ class Decoded:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    url: str  # for a local file: its canonical link if any, else the file:// URI
+    url: str  # a local file: its canonical link, else its CleanEval <text id=URL>, else file://
     title: str  # the headline, not the site-suffixed <title>
     text: str  # stored view: clean, original script, Chinese punctuation kept
     published: str | None  # ISO 8601, "+08:00" where the time is known
