@@ -5,13 +5,14 @@ and figures, re-choose canonical copies, and keep the dedup index in step with t
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.store import Store, StoreError
 from dedup.cluster import choose_canonical
-from dedup.engine import Deduper, DocView
+from dedup.engine import Deduper, DocView, Link
 from dedup.params import ParamsMismatch
 from dedup.passages import extract_figures
 from dedup.shingles import exact_hash
@@ -113,7 +114,7 @@ class CorpusDeduper:
         )
         self.engine.add(key, article.text, article.published, verdict=verdict)
         for link in verdict.links:
-            self.store.add_link(key, link.other, link.kind, link.passages, link.figures)
+            self._add_link(key, article.published, link)
         self.store.add_figures(
             key,
             (
@@ -123,6 +124,22 @@ class CorpusDeduper:
         )
         self.store.set_canonical(cluster_id, choose_canonical(self.store.copies(cluster_id)))
         return Outcome(kind, cluster_id, len(verdict.links))
+
+    def _add_link(self, key: str, published: str | None, link: Link) -> None:
+        """Store a link as (earlier report, later report), figure changes read a -> b.
+
+        The engine reports changes from the existing document to the new one; ingest order
+        is not publication order, so a new document that is older turns the arrows round.
+        """
+        other = self.store.doc_fields(link.other)
+        other_published = other["published"] if other is not None else None
+        figures = list(link.figures)
+        if published and other_published and published[:10] < other_published[:10]:
+            a, b = key, link.other
+            figures = [_reverse_change(f) for f in figures]
+        else:
+            a, b = link.other, key
+        self.store.add_link(a, b, link.kind, link.passages, figures)
 
     def save(self) -> None:
         self.engine.save()
@@ -136,3 +153,12 @@ def _discard(index_dir: Path) -> None:
         shutil.rmtree(index_dir)
     elif index_dir.exists():
         index_dir.unlink()
+
+
+CHANGE = re.compile(r"(.*?)(\S+) → (\S+)")
+
+
+def _reverse_change(figure: str) -> str:
+    """'援疆医生 105名 → 67名' -> '援疆医生 67名 → 105名'; a shared figure stays as it is."""
+    m = CHANGE.fullmatch(figure)
+    return f"{m.group(1)}{m.group(3)} → {m.group(2)}" if m else figure

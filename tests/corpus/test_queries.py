@@ -87,3 +87,20 @@ def test_reindex_repairs_a_broken_index(db: Path, seeds_dir: Path, damage: str,
     assert main(["reindex", "--db", str(db)]) == 0
     assert main(["ingest", "--db", str(db), "--force", str(seeds_dir)]) == 0
     assert "0 documents stored" in capsys.readouterr().out
+
+
+def test_links_read_from_the_earlier_report_to_the_later(
+    seeds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ingest the September report first: the link must still run April -> September
+    db = tmp_path / "c.db"
+    lines = (seeds_dir / "001_62f332757297812e.txt").read_text(encoding="utf-8").splitlines()
+    dated = tmp_path / "001_dated.txt"  # the seed names no year; its byline would
+    dated.write_text("\n".join([lines[0], "2023-09-05 08:00 来源:山西日报", *lines[1:]]), "utf-8")
+    assert main(["ingest", "--db", str(db), str(dated)]) == 0
+    assert main(["ingest", "--db", str(db), str(seeds_dir / "000_7b12b3089f7594d5.txt")]) == 0
+    capsys.readouterr()
+    assert main(["links", "--db", str(db), "--kind", "shared-passages"]) == 0
+    (link,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert Path(link["a"]).name.startswith("000") and Path(link["b"]).name.startswith("001")
+    assert any("67名 → 105名" in f for f in link["figures"]), link["figures"]
