@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from corpus import queries
+from corpus.errors import UserError
 from corpus.store import Store
 
-
-class UserError(Exception):
-    """A mistake in what the user asked for; printed as one line, exit 2."""
+__all__ = ["UserError"]
 
 
 def _print_jsonl(rows: Iterable[dict[str, Any]]) -> int:

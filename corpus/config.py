@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.commands import UserError
+from corpus.errors import UserError
 from corpus.export import FORMATS
 
 

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from corpus.commands import UserError
 from corpus.config import ExportTarget, RunConfig, load_config
+from corpus.errors import UserError
 from corpus.export import export
 from corpus.ingest import IngestStats, ingest_paths
 from corpus.locks import file_lock, run_lock_path
