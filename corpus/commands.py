@@ -14,8 +14,6 @@ from corpus import queries
 from corpus.errors import UserError
 from corpus.store import Store
 
-__all__ = ["UserError"]
-
 
 def _print_jsonl(rows: Iterable[dict[str, Any]]) -> int:
     out = sys.stdout
