@@ -1,7 +1,8 @@
-"""Views handed to the outlet templates, and the small HTML helpers they share."""
+"""Views handed to the outlet templates, the page skeleton they share and small HTML helpers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -16,6 +17,16 @@ class Teaser:
     url: str
     date: str
     summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """An outlet's fixed page furniture: declared charset, header, footer, list pager labels."""
+
+    charset: str
+    header: str  # everything between <body> and the page's own content
+    footer: str
+    pager_labels: tuple[str, str, str, str]  # 首页 上一页 下一页 尾页, in the outlet's script
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +115,59 @@ def article_pager(view: ArticleView, prev_label: str, next_label: str) -> str:
     if view.pages < 2:
         return ""
     return pager(view.page_urls, view.page - 1, ("", prev_label, next_label, ""))
+
+
+def page(chrome: Chrome, title: str, body: str, canonical: str = "", extra: str = "") -> str:
+    """A whole document: head, the outlet's header, ``body``, the outlet's footer."""
+    return (
+        head(title, chrome.charset, canonical, extra)
+        + "<body>\n"
+        + chrome.header
+        + body
+        + chrome.footer
+        + "</body>\n</html>\n"
+    )
+
+
+def side_box(
+    css_class: str, heading: str, teasers: tuple[Teaser, ...], *, with_date: bool = False
+) -> str:
+    """A titled box of teaser links (相关阅读, 24小时热点)."""
+    return (
+        f'<div class="{css_class}"><h3>{heading}</h3>\n'
+        + teaser_links(teasers, with_date=with_date)
+        + "</div>\n"
+    )
+
+
+def prev_next(view: ArticleView) -> str:
+    """上一篇 / 下一篇 links to the neighbouring articles, when there are any."""
+    nav = []
+    if view.previous:
+        nav.append(f'上一篇：<a href="{esc(view.previous.url)}">{esc(view.previous.title)}</a>')
+    if view.following:
+        nav.append(f'下一篇：<a href="{esc(view.following.url)}">{esc(view.following.title)}</a>')
+    return '<div class="prevnext">' + "<br>".join(nav) + "</div>"
+
+
+def listing_page(
+    view: ListView,
+    chrome: Chrome,
+    title: str,
+    row: Callable[[Teaser], str],
+    frame: tuple[str, str],
+    side: tuple[str, str] | None = None,
+) -> str:
+    """A channel list page: rows between ``frame``'s two halves, the pager, then the optional
+    ``side`` box (css class, heading) of hot teasers."""
+    rows = "\n".join(row(t) for t in view.entries)
+    box = side_box(side[0], side[1], view.hot) if side else ""
+    body = (
+        frame[0]
+        + rows
+        + frame[1]
+        + pager(view.page_urls, view.page, chrome.pager_labels)
+        + "\n"
+        + box
+    )
+    return page(chrome, title, body)

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from corpus.demo.templates.common import (
     ArticleView,
+    Chrome,
     ListView,
+    Teaser,
     esc,
-    head,
-    pager,
+    listing_page,
+    page,
     paragraphs_html,
 )
 
-_TOP = (
-    '<div class="topbar">客服热线:0755-8882 8155 '
-    '<a href="/farm/">登录</a> <a href="/farm/">注册</a></div>\n'
-    '<div class="logo"><a href="/farm/">聚才人力资讯网</a></div>\n'
-    '<div class="menu"><a href="/farm/">首页</a> <a href="/farm/">人力资讯</a> '
-    '<a href="/farm/">劳务派遣</a> <a href="/farm/">临时工招聘</a></div>\n'
-)
 _DISCLAIMER = (
     "本站文章均转载自互联网公开信息，仅供参考！本站不对文章内容的时效性、真实性负责，"
     "如有侵权请联系删除。"
@@ -30,16 +25,25 @@ _FOOTER_LINKS = (
     "临时工招聘信息",
     "兼职招聘信息",
 )
-
-
-def _footer() -> str:
-    links = " ".join(f'<a href="/farm/">{label}</a>' for label in _FOOTER_LINKS)
-    return (
-        f'<div class="footer">{links}<br>\n'
+_CHROME = Chrome(
+    charset="gb2312",
+    header=(
+        '<div class="topbar">客服热线:0755-8882 8155 '
+        '<a href="/farm/">登录</a> <a href="/farm/">注册</a></div>\n'
+        '<div class="logo"><a href="/farm/">聚才人力资讯网</a></div>\n'
+        '<div class="menu"><a href="/farm/">首页</a> <a href="/farm/">人力资讯</a> '
+        '<a href="/farm/">劳务派遣</a> <a href="/farm/">临时工招聘</a></div>\n'
+    ),
+    footer=(
+        '<div class="footer">'
+        + " ".join(f'<a href="/farm/">{label}</a>' for label in _FOOTER_LINKS)
+        + "<br>\n"
         "劳务派遣 深圳劳务派遣公司 劳务派遣公司 深圳临时工派遣公司 深圳临时工派遣中介<br>\n"
         "版权所有 聚才人力资讯网 站长：王喆 粤ICP备17000000号-2 "
         '<a href="/admin/">网站后台</a></div>\n'
-    )
+    ),
+    pager_labels=("首页", "上一页", "下一页", "末页"),
+)
 
 
 def article(view: ArticleView) -> str:
@@ -50,15 +54,8 @@ def article(view: ArticleView) -> str:
     junk = "\n".join(
         f'<li>{i}. <a href="/farm/">{esc(line)}</a></li>' for i, line in enumerate(view.filler, 1)
     )
-    return (
-        head(
-            f"{view.title}-聚才人力资讯网",
-            "gb2312",
-            extra='<meta name="generator" content="DedeCMS">\n',
-        )
-        + "<body>\n"
-        + _TOP
-        + f'<div class="art"><h2>{esc(view.title)}</h2>\n'
+    body = (
+        f'<div class="art"><h2>{esc(view.title)}</h2>\n'
         + f'<div class="meta">Admin - admin 于{posted}发表</div>\n'
         + f"<h1>{esc(view.title)}</h1>\n"
         + original
@@ -70,24 +67,18 @@ def article(view: ArticleView) -> str:
         + '\n</ul></div>\n<div class="links"><ul>\n'
         + junk
         + "\n</ul></div>\n"
-        + _footer()
-        + "</body>\n</html>\n"
+    )
+    extra = '<meta name="generator" content="DedeCMS">\n'
+    return page(_CHROME, f"{view.title}-聚才人力资讯网", body, extra=extra)
+
+
+def _row(t: Teaser) -> str:
+    return (
+        f'<dl><dt><a href="{esc(t.url)}">{esc(t.title)}</a></dt><dd>{esc(t.summary)}</dd>'
+        f"<dd>{esc(t.date)}</dd></dl>"
     )
 
 
 def listing(view: ListView) -> str:
-    rows = "\n".join(
-        f'<dl><dt><a href="{esc(t.url)}">{esc(t.title)}</a></dt><dd>{esc(t.summary)}</dd>'
-        f"<dd>{esc(t.date)}</dd></dl>"
-        for t in view.entries
-    )
-    return (
-        head("人力资讯-聚才人力资讯网", "gb2312")
-        + "<body>\n"
-        + _TOP
-        + f'<div class="list">\n{rows}\n</div>\n'
-        + pager(view.page_urls, view.page, ("首页", "上一页", "下一页", "末页"))
-        + "\n"
-        + _footer()
-        + "</body>\n</html>\n"
-    )
+    frame = ('<div class="list">\n', "\n</div>\n")
+    return listing_page(view, _CHROME, "人力资讯-聚才人力资讯网", _row, frame)

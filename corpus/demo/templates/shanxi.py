@@ -4,24 +4,33 @@ from __future__ import annotations
 
 from corpus.demo.templates.common import (
     ArticleView,
+    Chrome,
     ListView,
+    Teaser,
     esc,
-    head,
-    pager,
+    listing_page,
+    page,
     paragraphs_html,
-    teaser_links,
+    prev_next,
+    side_box,
 )
 
-_NAV = (
-    '<div class="top"><span class="logo">山西</span> <em>山西内容 国际表达</em></div>\n'
-    '<div class="nav"><a href="/shanxi/">首页</a> <a href="/shanxi/">要闻</a> '
-    '<a href="/shanxi/">民生</a> <a href="/shanxi/">文旅</a> <a href="/shanxi/">经济</a></div>\n'
+_CHROME = Chrome(
+    charset="utf-8",
+    header=(
+        '<div class="top"><span class="logo">山西</span> <em>山西内容 国际表达</em></div>\n'
+        '<div class="nav"><a href="/shanxi/">首页</a> <a href="/shanxi/">要闻</a> '
+        '<a href="/shanxi/">民生</a> <a href="/shanxi/">文旅</a> '
+        '<a href="/shanxi/">经济</a></div>\n'
+    ),
+    footer=(
+        '<div class="footer"><a href="/shanxi/">关于我们</a> | <a href="/admin/">后台管理</a><br>\n'
+        "中华网山西频道 版权所有 Copyright © 2023 china.com All Rights Reserved<br>\n"
+        "京ICP备12000011号-3 京公网安备11010502000000号</div>\n"
+    ),
+    pager_labels=("首页", "上一页", "下一页", "尾页"),
 )
-_FOOTER = (
-    '<div class="footer"><a href="/shanxi/">关于我们</a> | <a href="/admin/">后台管理</a><br>\n'
-    "中华网山西频道 版权所有 Copyright © 2023 china.com All Rights Reserved<br>\n"
-    "京ICP备12000011号-3 京公网安备11010502000000号</div>\n"
-)
+_CRUMB = '<div class="crumb">当前位置:<a href="/shanxi/">山西频道首页</a> &gt; '
 
 
 def _recommend(view: ArticleView) -> str:
@@ -36,18 +45,10 @@ def _recommend(view: ArticleView) -> str:
 
 
 def article(view: ArticleView) -> str:
-    nav = []
-    if view.previous:
-        nav.append(f'上一篇：<a href="{esc(view.previous.url)}">{esc(view.previous.title)}</a>')
-    if view.following:
-        nav.append(f'下一篇：<a href="{esc(view.following.url)}">{esc(view.following.title)}</a>')
     keywords = f'<p class="kw">关键词:{esc(view.keywords)}</p>\n' if view.keywords else ""
     byline = f"<p>{esc(view.byline)}</p>\n" if view.byline else ""
-    return (
-        head(f"{view.title}_中华网山西", "utf-8", view.url)
-        + "<body>\n"
-        + _NAV
-        + '<div class="crumb">当前位置:<a href="/shanxi/">山西频道首页</a> &gt; '
+    body = (
+        _CRUMB
         + '<a href="/shanxi/">要闻</a> &gt; 正文</div>\n'
         + f'<div class="article"><h1>{esc(view.title)}</h1>\n'
         + f'<div class="info">{esc(view.published)} 来源:{esc(view.outlet.name)}</div>\n'
@@ -59,34 +60,21 @@ def article(view: ArticleView) -> str:
         + (f"<p>(责任编辑:{esc(view.editor)})</p>\n" if view.editor else "")
         + "</div>\n"
         + keywords
-        + '<div class="prevnext">'
-        + "<br>".join(nav)
-        + "</div></div>\n"
-        + _recommend(view)
-        + '<div class="hot"><h3>24小时热点</h3>\n'
-        + teaser_links(view.hot)
+        + prev_next(view)
         + "</div>\n"
-        + _FOOTER
-        + "</body>\n</html>\n"
+        + _recommend(view)
+        + side_box("hot", "24小时热点", view.hot)
+    )
+    return page(_CHROME, f"{view.title}_中华网山西", body, view.url)
+
+
+def _row(t: Teaser) -> str:
+    return (
+        f'<li><a href="{esc(t.url)}">{esc(t.title)}</a><p>{esc(t.summary)}</p>'
+        f"<span>{esc(t.date)}</span></li>"
     )
 
 
 def listing(view: ListView) -> str:
-    rows = "\n".join(
-        f'<li><a href="{esc(t.url)}">{esc(t.title)}</a><p>{esc(t.summary)}</p>'
-        f"<span>{esc(t.date)}</span></li>"
-        for t in view.entries
-    )
-    return (
-        head("要闻_中华网山西", "utf-8")
-        + "<body>\n"
-        + _NAV
-        + '<div class="crumb">当前位置:<a href="/shanxi/">山西频道首页</a> &gt; 要闻</div>\n'
-        + f'<ul class="list">\n{rows}\n</ul>\n'
-        + pager(view.page_urls, view.page, ("首页", "上一页", "下一页", "尾页"))
-        + '\n<div class="hot"><h3>24小时热点</h3>\n'
-        + teaser_links(view.hot)
-        + "</div>\n"
-        + _FOOTER
-        + "</body>\n</html>\n"
-    )
+    frame = (_CRUMB + '要闻</div>\n<ul class="list">\n', "\n</ul>\n")
+    return listing_page(view, _CHROME, "要闻_中华网山西", _row, frame, ("hot", "24小时热点"))

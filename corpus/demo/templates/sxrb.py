@@ -4,32 +4,35 @@ from __future__ import annotations
 
 from corpus.demo.templates.common import (
     ArticleView,
+    Chrome,
     ListView,
+    Teaser,
     esc,
-    head,
-    pager,
+    listing_page,
+    page,
     paragraphs_html,
     teaser_links,
 )
 
-_TOP = (
-    '<table class="masthead"><tr><td><a href="/sxrb/">山西日报</a></td>'
-    '<td>第02版：要闻</td><td><a href="/sxrb/">上一版</a> <a href="/sxrb/">下一版</a></td>'
-    "</tr></table>\n"
-)
-_FOOTER = (
-    '<div class="foot">山西日报社 版权所有 未经书面授权 不得复制或建立镜像<br>'
-    '晋ICP备05002566号 地址：太原市双塔西街 <a href="/admin/login.html">采编登录</a></div>\n'
+_CHROME = Chrome(
+    charset="utf-8",
+    header=(
+        '<table class="masthead"><tr><td><a href="/sxrb/">山西日报</a></td>'
+        '<td>第02版：要闻</td><td><a href="/sxrb/">上一版</a> <a href="/sxrb/">下一版</a></td>'
+        "</tr></table>\n"
+    ),
+    footer=(
+        '<div class="foot">山西日报社 版权所有 未经书面授权 不得复制或建立镜像<br>'
+        '晋ICP备05002566号 地址：太原市双塔西街 <a href="/admin/login.html">采编登录</a></div>\n'
+    ),
+    pager_labels=("首页", "上一页", "下一页", "末页"),
 )
 
 
 def article(view: ArticleView) -> str:
     byline = f'<div class="author">{esc(view.byline)}</div>\n' if view.byline else ""
-    return (
-        head(view.title, "utf-8", view.url)
-        + "<body>\n"
-        + _TOP
-        + '<table class="main"><tr><td class="left">\n'
+    body = (
+        '<table class="main"><tr><td class="left">\n'
         + '<div class="bmnr"><p class="yt">青山一道同云雨，明月何曾是两乡</p>\n'
         + f"<h1>{esc(view.title)}</h1>\n"
         + byline
@@ -44,23 +47,14 @@ def article(view: ArticleView) -> str:
         + "<h3>往期回顾</h3>\n"
         + teaser_links(view.hot)
         + "</td></tr></table>\n"
-        + _FOOTER
-        + "</body>\n</html>\n"
     )
+    return page(_CHROME, view.title, body, view.url)
+
+
+def _row(t: Teaser) -> str:
+    return f'<tr><td><a href="{esc(t.url)}">{esc(t.title)}</a></td><td>{esc(t.date)}</td></tr>'
 
 
 def listing(view: ListView) -> str:
-    rows = "\n".join(
-        f'<tr><td><a href="{esc(t.url)}">{esc(t.title)}</a></td><td>{esc(t.date)}</td></tr>'
-        for t in view.entries
-    )
-    return (
-        head("山西日报 要闻版", "utf-8")
-        + "<body>\n"
-        + _TOP
-        + f'<table class="list">\n{rows}\n</table>\n'
-        + pager(view.page_urls, view.page, ("首页", "上一页", "下一页", "末页"))
-        + "\n"
-        + _FOOTER
-        + "</body>\n</html>\n"
-    )
+    frame = ('<table class="list">\n', "\n</table>\n")
+    return listing_page(view, _CHROME, "山西日报 要闻版", _row, frame)
