@@ -1,30 +1,26 @@
 """check-site: fetch a handful of a profile's pages live and say whether discovery still finds
-article URLs and extraction still gives a title and text. Plain urllib, robots.txt obeyed,
-bounded in pages and time; reads the User-Agent from crawler.settings.
+article URLs and extraction still gives a title and text. Plain urllib (crawler.fetch),
+robots.txt obeyed, bounded in pages and time; reads the User-Agent from crawler.settings.
 """
 
 from __future__ import annotations
 
-import gzip
 import logging
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 from parsel import Selector
-from protego import Protego  # Scrapy's own robots.txt parser: same verdicts as the crawl
 
-from crawler.settings import DOWNLOAD_MAXSIZE, USER_AGENT
+from crawler.fetch import Fetcher, Response
+from crawler.settings import USER_AGENT
 from crawler.sites import Site, SiteError, get_site, load_sites
 from crawler.spiders import pagetext
 from extract import Article, Page, extract_page
 from extract.decode import decode_html
 
 log = logging.getLogger(__name__)
-LOOPBACK = ("localhost", "127.", "::1", "[::1]", "0.0.0.0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,105 +99,12 @@ class CheckReport:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
-class _Response:
-    url: str
-    status: int
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes = b""
-    problem: str = ""
-
-
-@dataclass(slots=True)
-class _Fetcher:
-    """Sequential urllib fetches: robots.txt per host, a delay per host, one deadline."""
-
-    timeout: float
-    delay: float
-    deadline: float
-    user_agent: str
-    allow_loopback: bool
-    robots: dict[str, Protego | None] = field(default_factory=dict)
-    last: dict[str, float] = field(default_factory=dict)
-    count: int = 0
-
-    def get(self, url: str) -> _Response:
-        host = (urlsplit(url).hostname or "").lower()
-        if not self.allow_loopback and host.startswith(LOOPBACK):
-            return _Response(url, 0, problem="refused-loopback")
-        if not self._allowed(url):
-            return _Response(url, 0, problem="robots")
-        return self._fetch(url)
-
-    def _fetch(self, url: str) -> _Response:
-        if time.monotonic() >= self.deadline:
-            return _Response(url, 0, problem="budget")
-        origin = _origin(url)
-        wait = self.last.get(origin, 0.0) + self.delay - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        self.last[origin] = time.monotonic()
-        self.count += 1
-        timeout = max(0.1, min(self.timeout, self.deadline - time.monotonic()))
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
-        opener = urllib.request.build_opener(_Redirects(self.allow_loopback))
-        try:
-            with opener.open(request, timeout=timeout) as resp:
-                body = resp.read(DOWNLOAD_MAXSIZE + 1)
-                headers = tuple(resp.headers.items())
-                status, final = resp.status, resp.geturl()
-        except urllib.error.HTTPError as exc:
-            return _Response(url, exc.code, tuple(exc.headers.items()), problem=f"http-{exc.code}")
-        except TimeoutError:
-            return _Response(url, 0, problem="timeout")
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            kind = "timeout" if isinstance(reason, TimeoutError) else type(reason).__name__
-            return _Response(url, 0, problem=kind)
-        if len(body) > DOWNLOAD_MAXSIZE:
-            return _Response(final, status, headers, problem="too-large")
-        if body[:2] == b"\x1f\x8b":  # .xml.gz sitemaps; urllib never asks for gzip itself
-            try:
-                body = gzip.decompress(body)[: DOWNLOAD_MAXSIZE + 1]
-            except (OSError, EOFError):
-                return _Response(final, status, headers, problem="bad-gzip")
-        return _Response(final, status, headers, body)
-
-    def _allowed(self, url: str) -> bool:
-        origin = _origin(url)
-        if origin not in self.robots:
-            resp = self._fetch(origin + "/robots.txt")
-            # as in Scrapy: a missing or unreachable robots.txt allows everything
-            text = resp.body.decode("utf-8", "replace") if resp.status == 200 else ""
-            self.robots[origin] = Protego.parse(text) if text else None
-        parser = self.robots[origin]
-        return parser is None or parser.can_fetch(url, self.user_agent)
-
-
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects, but never from a real portal into a loopback address."""
-
-    def __init__(self, allow_loopback: bool):
-        self.allow_loopback = allow_loopback
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        host = (urlsplit(newurl).hostname or "").lower()
-        if not self.allow_loopback and host.startswith(LOOPBACK):
-            raise urllib.error.HTTPError(newurl, code, "redirect to loopback refused", headers, fp)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _selector(resp: _Response) -> Selector:
+def _selector(resp: Response) -> Selector:
     decoded = decode_html(resp.body, resp.headers)
     return Selector(text=decoded.text or "<html></html>", type="html")
 
 
-def _discover(site: Site, kind: str, resp: _Response) -> tuple[list[str], int, list[str]]:
+def _discover(site: Site, kind: str, resp: Response) -> tuple[list[str], int, list[str]]:
     """Article URLs on a discovery page (on-topic first), how many are on topic, and the
     child sitemaps of a sitemap index."""
     links: list[pagetext.Link] = []
@@ -243,7 +146,7 @@ def _sources(site: Site, max_sources: int) -> list[tuple[str, str]]:
     return ordered[:max_sources]
 
 
-def _check_article(site: Site, resp: _Response, min_text: int) -> PageCheck:
+def _check_article(site: Site, resp: Response, min_text: int) -> PageCheck:
     if resp.problem:
         return PageCheck("article", resp.url, resp.status, resp.problem)
     page = Page(url=resp.url, body=resp.body, headers=resp.headers, site=site.name,
@@ -279,7 +182,7 @@ def check_site(
         site = get_site(site, sites_dir)
     site = site.for_base(base_url)
     started = time.monotonic()
-    fetcher = _Fetcher(timeout, delay, started + budget, user_agent, allow_loopback=site.local)
+    fetcher = Fetcher(timeout, delay, started + budget, user_agent, allow_loopback=site.local)
     pages: list[PageCheck] = []
     found: list[str] = []
     queue = _sources(site, max_sources)
