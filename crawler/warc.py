@@ -122,26 +122,25 @@ class WarcWriter:
         fh = self._fh
         if fh is None:
             return
+        self._drain(fh)
+        if self._size >= self.max_size:
+            self.close()
+
+    def _drain(self, fh: BinaryIO) -> None:
+        """The held records to the file in one write, flushed to the OS (fsync if asked)."""
         if self._held:
             fh.write(b"".join(self._held))
             self._held.clear()
         fh.flush()
         if self.fsync:
             os.fsync(fh.fileno())
-        if self._size >= self.max_size:
-            self.close()
 
     def close(self) -> Path | None:
         """Flush, close the current file and publish it under its final name."""
         if self._fh is None or self._path is None:
             return None
         fh, self._fh = self._fh, None
-        if self._held:
-            fh.write(b"".join(self._held))
-            self._held.clear()
-        fh.flush()
-        if self.fsync:
-            os.fsync(fh.fileno())
+        self._drain(fh)
         fh.close()
         final = self._path.with_name(self._path.name[: -len(OPEN_SUFFIX)])
         os.replace(self._path, final)
