@@ -19,6 +19,7 @@ from datasketch import MinHash, MinHashLSH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import minhash_bench
+import verify_bench
 from repost_cases import ROOT, bases, build, write_warc
 
 from dedup.shingles import hash_view, shingles
@@ -163,7 +164,9 @@ def main() -> int:
         for a, b in pairwise(docs)
         if a["base"] == b["base"]
     ]
-    md += ["## Signatures", "", *minhash_bench.speed(views), "", "## Jaccard accuracy", ""]
+    guard = verify_bench.compare(verify_bench.guard_pairs())
+    md += ["## Template guard (verification)", "", *guard]
+    md += ["", "## Signatures", "", *minhash_bench.speed(views), "", "## Jaccard accuracy", ""]
     md += [*minhash_bench.accuracy(pairs), "", "## Scale", "", *minhash_bench.scale(), ""]
     out = ROOT / "bench" / "results" / "dedup.md"
     out.write_text("\n".join(md), encoding="utf-8")

@@ -6,6 +6,7 @@ and the documents added in this session. Texts of existing documents come from `
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from dedup.passages import (
 )
 from dedup.shingles import shingle_hashes, view_digest
 from dedup.types import DocView, Link, Verdict
-from dedup.verify import is_repost, template_conflicts
+from dedup.verify import Facts, conflicts_between, facts_of, is_repost
 
 __all__ = ["Deduper", "DocView", "Link", "ParamsMismatch", "Verdict"]
 
@@ -37,7 +38,7 @@ MAX_LINKS = 10
 CACHE_SIZE = 4096  # prepared candidates kept per Deduper (about 20 KB each)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: `facts` is cached on the instance
 class _Prepared:
     text: str
     view: str
@@ -47,6 +48,11 @@ class _Prepared:
     clauses: tuple[Clause, ...]  # every clause, short ones too (the template guard needs 第5批)
     digests: frozenset[int]  # clauses long enough to index
     figures: dict[tuple[str, str], str]  # unique_figures of the text
+
+    @functools.cached_property
+    def facts(self) -> Facts:
+        # Only documents that reach the template guard need these, often many times.
+        return facts_of(self.clauses)
 
 
 class Deduper:
@@ -99,7 +105,7 @@ class Deduper:
                 continue
             score = is_repost(doc, theirs, self.params)
             if score:
-                conflicts = template_conflicts(theirs.clauses, doc.clauses)
+                conflicts = conflicts_between(theirs.facts, doc.facts)
                 if conflicts:
                     links.append(Link(other, "same-template", figures=conflicts))
                 elif best is None or score > best[0]:
