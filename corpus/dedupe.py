@@ -4,6 +4,7 @@ and figures, re-choose canonical copies, and keep the dedup index in step with t
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -62,7 +63,44 @@ class CorpusDeduper:
         return DocView(row["key"], row["text"], row["published"], row["damage"])
 
     def _sync(self) -> None:
-        """Add to the index what the store has and it lacks (a crash after a commit)."""
+        """Add to the index what the store has and it lacks (a crash after a commit).
+
+        The index's mark names the last stored row it covers (documents.id and key).
+        Documents are never deleted and ids grow, so the rows after it are exactly what
+        is missing: a scheduled run on a corpus of millions reads only those. An index
+        whose mark does not match this store (a restored backup, another corpus) is
+        rebuilt; one without a mark (an older index) is compared key by key, once.
+        """
+        mark = _parse_mark(self.engine.mark)
+        if mark is None:
+            self._sync_by_keys()
+            return
+        last_id, last_key = mark
+        row = self.store.conn.execute(
+            "SELECT key FROM documents WHERE id=?", (last_id,)
+        ).fetchone()
+        if last_id and (row is None or row[0] != last_key):
+            log.warning(
+                "index %s does not match the store (document %d is not %s): rebuilding it",
+                self.index_dir,
+                last_id,
+                last_key,
+            )
+            self.rebuild()
+            return
+        rows = self.store.conn.execute(
+            "SELECT key, text, published FROM documents WHERE id > ? ORDER BY id", (last_id,)
+        )
+        added = 0
+        for r in rows:
+            if r["key"] not in self.engine:
+                self.engine.add(r["key"], r["text"], r["published"])
+                added += 1
+        if added:
+            log.info("added %d stored documents missing from the index", added)
+            self.save()
+
+    def _sync_by_keys(self) -> None:
         indexed = self.engine.keys()
         stored = self.store.keys()
         if indexed - stored:
@@ -78,7 +116,7 @@ class CorpusDeduper:
             log.info("adding %d stored documents missing from the index", len(missing))
             for row in self.store.iter_texts(missing):
                 self.engine.add(row["key"], row["text"], row["published"])
-            self.engine.save()
+        self.save()
 
     def rebuild(self) -> int:
         """Recreate the index from every stored document; returns how many were signed."""
@@ -89,7 +127,7 @@ class CorpusDeduper:
         for row in self.store.iter_texts():
             self.engine.add(row["key"], row["text"], row["published"])
             count += 1
-        self.engine.save()
+        self.save()
         return count
 
     def place(self, key: str, article: Article, source: str) -> Outcome:
@@ -142,7 +180,13 @@ class CorpusDeduper:
         self.store.add_link(a, b, link.kind, link.passages, figures)
 
     def save(self) -> None:
-        self.engine.save()
+        """Save the index with a mark naming the last stored document it covers: call it
+        when the store has committed everything the index holds."""
+        row = self.store.conn.execute(
+            "SELECT id, key FROM documents ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        mark = json.dumps({"doc_id": row[0], "key": row[1]}) if row else None
+        self.engine.save(mark=mark)
 
     def close(self) -> None:
         self.engine.close()
@@ -153,6 +197,17 @@ def _discard(index_dir: Path) -> None:
         shutil.rmtree(index_dir)
     elif index_dir.exists():
         index_dir.unlink()
+
+
+def _parse_mark(mark: str | None) -> tuple[int, str] | None:
+    """(documents.id, key) from an index mark; None when absent or not ours."""
+    if not mark:
+        return None
+    try:
+        data = json.loads(mark)
+        return int(data["doc_id"]), str(data["key"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 CHANGE = re.compile(r"(.*?)(\S+) → (\S+)")

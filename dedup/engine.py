@@ -79,12 +79,24 @@ class Deduper:
 
     # -- contract -------------------------------------------------------------------
     def keys(self) -> set[str]:
+        """Every indexed key (reads them all: use `len()` and `in` on hot paths)."""
         return self._index.keys
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._index
+
+    @property
+    def mark(self) -> str | None:
+        """What the caller passed to the last `save(mark=...)` (see save)."""
+        return self._index.mark
 
     def check(self, key: str, text: str, published: str | None = None) -> Verdict:
         doc = self._prepare(text)
         self._pending[key] = doc
-        exact = self._index.exact.get(doc.exact)
+        exact = self._index.exact_of(doc.exact)
         if exact is not None and exact != key and doc.view:
             return Verdict(key, exact_of=exact, similarity=1.0)
         stats = self._index.clause_stats(doc.digests)
@@ -136,8 +148,11 @@ class Deduper:
         self._session[key] = doc
         self._remember(key, doc)
 
-    def save(self) -> None:
-        self._index.save()
+    def save(self, *, mark: str | None = None) -> None:
+        """Publish the index atomically; `mark` (e.g. how far into its own records the
+        caller had indexed) is published with it and read back from `mark` after reopening.
+        Without a mark the previous one is kept."""
+        self._index.save(mark)
         self._session.clear()
 
     def close(self) -> None:
