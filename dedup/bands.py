@@ -9,6 +9,8 @@ Equal bands give equal keys; unequal bands collide with probability 2^-(64 - ban
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 # Part of the index format (manifest "band_scheme"): changing it invalidates band tables.
@@ -25,30 +27,40 @@ def band_bits(bands: int) -> int:
     return max(1, (bands - 1).bit_length())
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
-    # splitmix64 finaliser: every input bit reaches the top bits the table sorts on.
-    h = h ^ (h >> np.uint64(30))
-    h = h * _M1
-    h = h ^ (h >> np.uint64(27))
-    h = h * _M2
-    return h ^ (h >> np.uint64(31))
+def _mix(h: np.ndarray) -> None:
+    # splitmix64 finaliser, in place: every input bit reaches the top bits the table sorts on.
+    h ^= h >> np.uint64(30)
+    h *= _M1
+    h ^= h >> np.uint64(27)
+    h *= _M2
+    h ^= h >> np.uint64(31)
+
+
+@functools.cache
+def _constants(bands: int) -> tuple[np.ndarray, np.ndarray, np.uint64]:
+    seeds = np.arange(1, bands + 1, dtype=np.uint64) * _GOLDEN
+    bits = band_bits(bands)
+    prefix = np.arange(bands, dtype=np.uint64) << np.uint64(64 - bits)
+    for arr in (seeds, prefix):
+        arr.setflags(write=False)
+    return seeds, prefix, np.uint64(bits)
 
 
 def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """uint64[n, bands] keys of signatures uint32[n, num_perm] (or one signature -> [bands])."""
-    single = sigs.ndim == 1
-    sigs = np.atleast_2d(np.asarray(sigs, dtype=np.uint32))
-    n = sigs.shape[0]
-    used = sigs[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
-    h = np.broadcast_to((np.arange(1, bands + 1, dtype=np.uint64) * _GOLDEN), (n, bands)).copy()
-    with np.errstate(over="ignore"):
-        for r in range(rows):
-            h = (h ^ used[:, :, r]) * _FNV
-        h = _mix(h)
-    bits = band_bits(bands)
-    prefix = np.arange(bands, dtype=np.uint64) << np.uint64(64 - bits)
-    keys = prefix | (h >> np.uint64(bits))
-    return keys[0] if single else keys
+    seeds, prefix, bits = _constants(bands)
+    sigs = np.asarray(sigs)
+    lead = sigs.shape[:-1]  # () for one signature
+    used = sigs[..., : bands * rows].reshape(*lead, bands, rows).astype(np.uint64)
+    h = np.empty((*lead, bands), np.uint64)
+    h[...] = seeds
+    for r in range(rows):
+        h ^= used[..., r]
+        h *= _FNV
+    _mix(h)
+    h >>= bits
+    h |= prefix
+    return h
 
 
 def band_starts(bands: int) -> np.ndarray:

@@ -175,17 +175,33 @@ class DedupIndex:
 
     # -- updates and queries -----------------------------------------------------------
     def add(self, key: str, sig: np.ndarray, exact: str, clause_digests: Iterable[int]) -> None:
-        if key in self:
+        if not self.add_many([key], np.asarray(sig)[None, :], [exact], [clause_digests]):
             log.debug("dedup index: %s already indexed", key)
-            return
+
+    def add_many(
+        self,
+        keys: list[str],
+        sigs: np.ndarray,
+        exacts: list[str],
+        clause_digests: list[Iterable[int]] | None = None,
+    ) -> int:
+        """`add` for a batch (bulk loads, rebuilds): band keys computed in one pass.
+        Returns how many were new."""
         p = self.params
-        self._delta.add(key, band_keys(sig, p.bands, p.rows), exact, clause_digests)
-        if self._redis is not None:
-            self._pending.append((key, np.asarray(sig, np.uint32)))
-            if len(self._pending) >= REDIS_BATCH:
-                self._flush_redis()
-        if len(self._delta) >= SPILL_DOCS:
-            self._spill()
+        rows = band_keys(np.asarray(sigs, np.uint32), p.bands, p.rows)
+        added = 0
+        for i, key in enumerate(keys):
+            if key in self:
+                continue
+            self._delta.add(key, rows[i], exacts[i], clause_digests[i] if clause_digests else ())
+            added += 1
+            if self._redis is not None:
+                self._pending.append((key, np.asarray(sigs[i], np.uint32)))
+                if len(self._pending) >= REDIS_BATCH:
+                    self._flush_redis()
+            if len(self._delta) >= SPILL_DOCS:
+                self._spill()
+        return added
 
     def query(self, sig: np.ndarray) -> list[str]:
         """Keys sharing at least one LSH band with `sig` (MinHashLSH.query's candidates)."""

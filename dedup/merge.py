@@ -14,7 +14,7 @@ import numpy as np
 
 from dedup.bands import band_starts
 from dedup.postings import MAX_POSTING
-from dedup.segment import ArrayWriter, Segment, finish_segment
+from dedup.segment import FENCE, ArrayWriter, Segment, finish_segment
 
 _DIGEST_CHUNKS = 256  # clause digests are merged in ranges of their top 8 bits
 
@@ -39,6 +39,7 @@ def merge_segments(segments: list[Segment], out: Path, bands: int) -> None:
     del keys
 
     bw, iw = ArrayWriter(out / "bands.bin", "<u8"), ArrayWriter(out / "bandids.bin", "<u4")
+    fw = ArrayWriter(out / "bandfence.bin", "<u8")
     starts = band_starts(bands)
     spans = [_ranges(s.bands, starts) for s in segments]
     for b in range(bands):
@@ -52,10 +53,12 @@ def merge_segments(segments: list[Segment], out: Path, bands: int) -> None:
             ]
         )
         order = np.argsort(vals, kind="stable")
-        bw.write(vals[order])
+        vals = vals[order]
+        fw.write(vals[(-bw.count) % FENCE :: FENCE])  # every FENCE-th of the whole file
+        bw.write(vals)
         iw.write(ids[order])
-    bw.close()
-    iw.close()
+    for w in (bw, iw, fw):
+        w.close()
 
     ewidth = max(s.exact.dtype.itemsize for s in segments)
     edig = np.concatenate([np.asarray(s.exact, dtype=f"S{ewidth}") for s in segments])

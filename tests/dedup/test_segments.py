@@ -17,18 +17,22 @@ from dedup.index import DedupIndex, IndexFormatError
 from dedup.minhash import to_datasketch
 from dedup.params import DedupParams, ParamsMismatch
 from dedup.postings import MAX_POSTING
+from dedup.segment import FENCE
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def planted(n: int, seed: int) -> np.ndarray:
-    """Random signatures where every third one repeats 1-3 bands of an earlier one."""
+def planted(n: int, seed: int, bucket: int = 0) -> np.ndarray:
+    """Random signatures where every third one repeats 1-3 bands of an earlier one, and
+    every fourth (of the first `bucket` * 4) shares band 5 with all the others so chosen:
+    a bucket bigger than a band lookup's window (dedup.segment.FENCE)."""
     rng = np.random.default_rng(seed)
     sigs = rng.integers(0, 2**32, (n, 128), dtype=np.uint32)
     for i in range(3, n, 3):
         j = int(rng.integers(0, i))
         for band in rng.choice(32, int(rng.integers(1, 4)), replace=False):
             sigs[i, band * 4 : band * 4 + 4] = sigs[j, band * 4 : band * 4 + 4]
+    sigs[: 4 * bucket : 4, 20:24] = sigs[0, 20:24]
     return sigs
 
 
@@ -55,7 +59,8 @@ def test_candidates_equal_datasketch_across_segments_merges_and_delta(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(index_mod, "SPILL_DOCS", 37)  # many segments, spilled and merged
-    sigs = planted(900, 1)
+    sigs = planted(900, 1, bucket=200)
+    assert 200 > 2 * FENCE
     keys = [f"doc{i}" for i in range(len(sigs))]
     index = DedupIndex(tmp_path, DedupParams())
     segment_counts = set()
