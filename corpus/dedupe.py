@@ -21,6 +21,8 @@ from extract.types import Article
 
 log = logging.getLogger(__name__)
 
+SAVE_EVERY = 20_000  # documents indexed between saves when catching up with the store
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -73,7 +75,16 @@ class CorpusDeduper:
         """
         mark = _parse_mark(self.engine.mark)
         if mark is None:
-            self._sync_by_keys()
+            indexed, stored = self.engine.keys(), self.store.keys()
+            if indexed - stored:
+                log.warning(
+                    "index %s holds %d documents the store lacks: rebuilding it",
+                    self.index_dir,
+                    len(indexed - stored),
+                )
+                self.rebuild()
+                return
+            self._catch_up(0)
             return
         last_id, last_key = mark
         row = self.store.conn.execute(
@@ -88,47 +99,38 @@ class CorpusDeduper:
             )
             self.rebuild()
             return
-        rows = self.store.conn.execute(
-            "SELECT key, text, published FROM documents WHERE id > ? ORDER BY id", (last_id,)
-        )
+        self._catch_up(last_id)
+
+    def _catch_up(self, after_id: int) -> int:
+        """Index the stored documents after `after_id` that the index lacks, in id order,
+        saving every SAVE_EVERY with a mark at the row reached: the engine holds what it
+        added until a save, and a long catch-up that is killed keeps what it did."""
+        conn = self.store.conn
+        rows = conn.execute("SELECT id, key FROM documents WHERE id > ? ORDER BY id", (after_id,))
         added = 0
-        for r in rows:
-            if r["key"] not in self.engine:
-                self.engine.add(r["key"], r["text"], r["published"])
-                added += 1
+        for doc_id, key in rows:
+            if key in self.engine:
+                continue
+            text, published = conn.execute(
+                "SELECT text, published FROM documents WHERE id=?", (doc_id,)
+            ).fetchone()
+            self.engine.add(key, text, published)
+            added += 1
+            if added % SAVE_EVERY == 0:
+                self.engine.save(mark=_mark(doc_id, key))
+                log.info("indexed %d stored documents", added)
+        if added or self.engine.mark is None:
+            self.save()
         if added:
             log.info("added %d stored documents missing from the index", added)
-            self.save()
-
-    def _sync_by_keys(self) -> None:
-        indexed = self.engine.keys()
-        stored = self.store.keys()
-        if indexed - stored:
-            log.warning(
-                "index %s holds %d documents the store lacks: rebuilding it",
-                self.index_dir,
-                len(indexed - stored),
-            )
-            self.rebuild()
-            return
-        missing = stored - indexed
-        if missing:
-            log.info("adding %d stored documents missing from the index", len(missing))
-            for row in self.store.iter_texts(missing):
-                self.engine.add(row["key"], row["text"], row["published"])
-        self.save()
+        return added
 
     def rebuild(self) -> int:
         """Recreate the index from every stored document; returns how many were signed."""
         self.engine.close()
         _discard(self.index_dir)
         self.engine = self._open()
-        count = 0
-        for row in self.store.iter_texts():
-            self.engine.add(row["key"], row["text"], row["published"])
-            count += 1
-        self.save()
-        return count
+        return self._catch_up(0)
 
     def place(self, key: str, article: Article, source: str) -> Outcome:
         """Store `article` (inside the caller's transaction) in its cluster; count its links."""
@@ -185,8 +187,7 @@ class CorpusDeduper:
         row = self.store.conn.execute(
             "SELECT id, key FROM documents ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        mark = json.dumps({"doc_id": row[0], "key": row[1]}) if row else None
-        self.engine.save(mark=mark)
+        self.engine.save(mark=_mark(row[0], row[1]) if row else None)
 
     def close(self) -> None:
         self.engine.close()
@@ -197,6 +198,10 @@ def _discard(index_dir: Path) -> None:
         shutil.rmtree(index_dir)
     elif index_dir.exists():
         index_dir.unlink()
+
+
+def _mark(doc_id: int, key: str) -> str:
+    return json.dumps({"doc_id": doc_id, "key": key})
 
 
 def _parse_mark(mark: str | None) -> tuple[int, str] | None:

@@ -47,12 +47,16 @@ class _Prepared:
     sig: np.ndarray
     clauses: tuple[Clause, ...]  # every clause, short ones too (the template guard needs 第5批)
     digests: frozenset[int]  # clauses long enough to index
-    figures: dict[tuple[str, str], str]  # unique_figures of the text
 
     @functools.cached_property
     def facts(self) -> Facts:
         # Only documents that reach the template guard need these, often many times.
         return facts_of(self.clauses)
+
+    @functools.cached_property
+    def figures(self) -> dict[tuple[str, str], str]:
+        # unique_figures of the text: only for shared-passage links, not for indexing.
+        return unique_figures(self.text)
 
 
 class Deduper:
@@ -181,7 +185,6 @@ class Deduper:
             sig=signature(hashes, p.num_perm, p.seed),
             clauses=clauses,
             digests=frozenset(c.digest for c in clauses if len(c.view) >= p.min_clause_chars),
-            figures=unique_figures(text),
         )
 
     def _remember(self, key: str, doc: _Prepared) -> None:

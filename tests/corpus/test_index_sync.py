@@ -11,9 +11,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from corpus import dedupe
 from corpus.dedupe import CorpusDeduper
 from corpus.ingest import index_dir_for, ingest_paths
 from corpus.store import Store
+from dedup.engine import Deduper
 from tests.corpus.test_ingest import _warc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,3 +120,32 @@ def test_index_behind_ahead_of_or_foreign_to_the_store(seeds_dir: Path, tmp_path
     shutil.copytree(index_dir_for(other), index)
     indexed, stored, _ = _in_step(db)
     assert indexed == stored and len(stored) == 3
+
+
+def test_interrupted_rebuild_keeps_a_truthful_mark(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "c.db"
+    with Store.open(db, create=True) as store:
+        ingest_paths(store, [seeds_dir])
+    monkeypatch.setattr(dedupe, "SAVE_EVERY", 2)
+    real_add, calls = Deduper.add, []
+
+    def failing_add(self: Deduper, *args: object, **kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) == 4:  # after one intermediate save of two documents
+            raise KeyboardInterrupt
+        real_add(self, *args, **kwargs)
+
+    monkeypatch.setattr(Deduper, "add", failing_add)
+    with Store.open(db) as store, pytest.raises(KeyboardInterrupt):
+        CorpusDeduper(store, index_dir_for(db), fresh=True)
+    monkeypatch.undo()
+    partial = Deduper(index_dir_for(db))
+    mark = json.loads(partial.mark)
+    with Store.open(db) as store:
+        first = [r[0] for r in store.conn.execute("SELECT key FROM documents ORDER BY id")]
+    assert len(partial) == 2 and partial.keys() == set(first[:2])
+    assert mark["key"] == first[1]  # the mark covers what the index holds, no more
+    indexed, stored, _ = _in_step(db)
+    assert indexed == stored and len(stored) == 5
