@@ -21,7 +21,7 @@ from extract.types import Article
 
 log = logging.getLogger(__name__)
 
-SAVE_EVERY = 20_000  # documents indexed between saves when catching up with the store
+SAVE_EVERY = 5_000  # documents indexed between saves when catching up with the store
 
 
 @dataclass(frozen=True, slots=True)
