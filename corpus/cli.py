@@ -123,11 +123,21 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     p.add_argument("url")
 
-    p = _command(sub, "export", "export canonical documents not yet exported to a folder")
+    p = _command(
+        sub,
+        "export",
+        "deliver to a folder, exactly once, the clusters it lacks or holds in an older"
+        " version (see docs/EXPORT.md)",
+    )
     _db(p)
     p.add_argument("--format", choices=("txt", "jsonl", "parquet"), default="txt")
     p.add_argument("--out", required=True, help="destination folder")
-    p.add_argument("--gzip", action="store_true", help="gzip the JSONL file")
+    p.add_argument("--gzip", action="store_true", help="gzip the JSONL files")
+    p.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="write the whole corpus as a new subfolder and switch OUT/latest to it",
+    )
 
     p = _command(sub, "stats", "print corpus counts")
     _db(p)

@@ -120,8 +120,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.gzip and args.format != "jsonl":
         raise UserError("--gzip applies to --format jsonl only")
     with Store.open(args.db) as store:
-        result = export(store, args.format, Path(args.out), gzip=args.gzip)
+        result = export(
+            store,
+            args.format,
+            Path(args.out),
+            gzip=args.gzip,
+            snapshot=args.snapshot,
+            progress=_progress,
+        )
     print(result.summary())
+    if result.warning:
+        print(f"aidcorpus: warning: {result.warning}", file=sys.stderr)
     return 0
 
 

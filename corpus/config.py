@@ -19,6 +19,7 @@ class ExportTarget:
     format: str
     out: Path
     gzip: bool = False
+    snapshot: bool = False  # a mirror switched atomically instead of a feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,12 @@ def load_config(path: Path) -> RunConfig:
             raise UserError(
                 f"{path}: [[export]] #{i + 1} needs out = '...' and a format in {FORMATS}"
             )
-        targets.append(ExportTarget(fmt, root / out, table.get("gzip", (bool,), False)))
+        gzip = table.get("gzip", (bool,), False)
+        if gzip and fmt != "jsonl":
+            raise UserError(f"{path}: [[export]] #{i + 1} gzip applies to format 'jsonl' only")
+        targets.append(
+            ExportTarget(fmt, root / out, gzip, table.get("snapshot", (bool,), False))
+        )
     scrapy = data.get("scrapy", {})
     if not isinstance(scrapy, dict):
         raise UserError(f"{path}: [scrapy] must be a table of Scrapy settings")

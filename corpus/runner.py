@@ -117,7 +117,10 @@ def _run(config: RunConfig, progress: Progress | None) -> str:
         )
         timings["ingest_s"] = time.monotonic() - mark
         mark = time.monotonic()
-        exports = [export(store, t.format, t.out, gzip=t.gzip) for t in config.exports]
+        exports = [
+            export(store, t.format, t.out, gzip=t.gzip, snapshot=t.snapshot, progress=progress)
+            for t in config.exports
+        ]
     timings["export_s"] = time.monotonic() - mark
     timings["total_s"] = time.monotonic() - started
     record = {
