@@ -57,8 +57,13 @@ def figures(store: Store, match: str | None = None) -> Iterator[dict[str, Any]]:
     )
     args: tuple[str, ...] = ()
     if match:
-        sql += " WHERE f.phrase LIKE ? OR f.text LIKE ? OR f.unit LIKE ?"
-        args = (f"%{match}%",) * 3
+        # Literal text: % and _ in a figure ("95%") are not wildcards.
+        sql += (
+            " WHERE f.phrase LIKE ? ESCAPE '\\' OR f.text LIKE ? ESCAPE '\\'"
+            " OR f.unit LIKE ? ESCAPE '\\'"
+        )
+        literal = match.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        args = (f"%{literal}%",) * 3
     sql += " ORDER BY f.phrase, d.published, d.id"
     for row in store.conn.execute(sql, args):
         yield dict(row)

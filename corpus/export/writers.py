@@ -102,10 +102,14 @@ def write(
 
 
 def txt_body(record: ExportRecord) -> str:
-    # The headline once on top; the text often opens with it already.
+    # The headline once on top; the text often opens with it already, sometimes after a
+    # kicker line (引题) printed above it.
     text, title = record.text, record.title or ""
-    if title and text.startswith(title):
-        text = text[len(title) :].lstrip("\n")
+    if title:
+        lines = text.split("\n")
+        if title in lines[:3]:
+            lines.remove(title)
+            text = "\n".join(lines).lstrip("\n")
     return f"{title}\n\n{text}\n" if title else f"{text}\n"
 
 
