@@ -10,18 +10,25 @@ from corpus.store import Store
 
 
 def clusters(store: Store) -> Iterator[dict[str, Any]]:
-    """Every cluster, singletons included: {"cluster", "canonical", "copies": [URL, ...]}."""
+    """Every cluster, singletons included: {"cluster", "id" (its exported id), "version",
+    "canonical", "copies": [URL, ...]}."""
     rows = store.conn.execute(
-        "SELECT c.id, c.canonical, d.url, d.key FROM clusters c JOIN documents d"
-        " ON d.cluster_id = c.id ORDER BY c.id, d.id"
+        "SELECT c.id, c.uid, c.version, c.canonical, d.url, d.key FROM clusters c"
+        " JOIN documents d ON d.cluster_id = c.id ORDER BY c.id, d.id"
     )
     current: dict[str, Any] | None = None
     canonical_key = None
-    for cid, canonical, url, key in rows:
+    for cid, uid, version, canonical, url, key in rows:
         if current is None or current["cluster"] != cid:
             if current is not None:
                 yield current
-            current = {"cluster": cid, "canonical": None, "copies": []}
+            current = {
+                "cluster": cid,
+                "id": uid,
+                "version": version,
+                "canonical": None,
+                "copies": [],
+            }
             canonical_key = canonical
         current["copies"].append(url)
         if key == canonical_key:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -176,3 +177,47 @@ def test_modes_follow_the_umask_of_the_exporting_process(corpus: Path, tmp_path:
     assert proc.returncode == 0, proc.stderr
     modes = {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()}
     assert modes == {"0o644"}
+
+
+def test_a_full_disk_mid_export_then_one_complete_export(
+    corpus: Path, reference: dict[str, Path], tmp_path: Path
+) -> None:
+    """Writes past a file-size limit fail as on a full disk (EFBIG) while the JSONL part is
+    written: a one-line error, nothing published; the next export delivers everything once."""
+    out = tmp_path / "jsonl"
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    proc = subprocess.run(
+        [AIDCORPUS, "export", "--db", str(corpus), "--format", "jsonl", "--out", str(out)],
+        capture_output=True, text=True, timeout=120, preexec_fn=small_disk,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "too large" in proc.stderr.lower()
+    assert not _data(out)
+    _export(corpus, "jsonl", out, check=True)
+    _same_as_reference(out, reference["jsonl"])
+
+
+def test_snapshot_killed_at_varied_moments(
+    corpus: Path, reference: dict[str, Path], tmp_path: Path
+) -> None:
+    """`latest` always points at a whole snapshot; after kills, one complete snapshot
+    export holds exactly what an uninterrupted feed export holds."""
+    out = tmp_path / "mirror"
+    cmd = [AIDCORPUS, "export", "--db", str(corpus), "--format", "jsonl", "--out", str(out),
+           "--snapshot"]  # fmt: skip
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        if (out / "latest").exists():
+            assert _data(out / "latest") == _data(reference["jsonl"])
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert _data(out / "latest") == _data(reference["jsonl"])
+    snaps = [p.name for p in out.iterdir() if p.name.startswith("snap-")]
+    assert os.readlink(out / "latest") in snaps and len(snaps) <= 2
