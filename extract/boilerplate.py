@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from extract.normalise import to_simplified
+from zhtext import to_simplified
 
 # Buttons and counters of social widgets, forums and Q&A pages ("点赞 (5)", "评论 收藏 举报").
 _WIDGETS = (

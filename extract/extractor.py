@@ -22,11 +22,11 @@ from extract.dates import find_dates
 from extract.decode import decode_html, split_cleaneval_header
 from extract.density import Run, best_run
 from extract.metadata import LineMeta, PageMeta, page_meta, parse_lines
-from extract.normalise import PRIVATE_USE_RE, clean_text, damage_score
 from extract.places import find_provinces, find_recipients
 from extract.segments import parse
 from extract.topic import topic_score
 from extract.types import Article, Dropped, Page
+from zhtext import PRIVATE_USE_RE, clean_text, damage_score
 
 log = logging.getLogger(__name__)
 
