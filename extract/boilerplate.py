@@ -66,12 +66,20 @@ JUNK_LINES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("widget", rf"^(?:(?:{_WIDGETS})[\s()（）\d<>·|/:：,，万kKwW.]*)+$"),
         ("widget", r"^\d+\s*(条评论|个回答|人点赞|人参与|次浏览|次阅读|人关注)$"),
         ("login", r"^(登录|注册|登录\s*[|/]\s*注册)$"),
+        # Sign-in prompts of comment widgets and Q&A pages ("登录后你可以", "立即注册！").
+        ("prompt", r"^(请\s*)?登录后|立即注册[！!]?$|^(马上|立即|免费)注册"),
+        ("prompt", r"^.{0,12}\s广告$|^广告$|^共找到\s*[\d,]+\s*个"),
+        # A forum post's footer: "IP属地:广东来自Android客户端8楼2023-02-01 21:54".
+        ("prompt", r"来自\S{0,16}客户端\s*\d+楼|^\d+楼\s*\d{4}-\d{2}-\d{2}"),
         ("footer", r"国内统一刊号|邮发代号|^主办(单位)?[:：]|^承办[:：]|技术支持[:：]"),
         ("footer", r"^(电话|传真)[:：]"),
         ("footer", r"^(地址|通讯地址)[:：].{0,40}(邮编|邮政编码)"),
     )
 )
 _SHORT = 80
+# Rules for lines that are dropped from the text but do not end the article where they
+# stand: sign-in prompts, ad labels and post footers sit between a thread's posts.
+LINE_ONLY = frozenset({"prompt"})
 _HAN_RE = re.compile("[\u4e00-\u9fff]")
 # A heading that opens a tail section ends the article: everything after it is chrome.
 _TAIL_HEADING_RE = re.compile(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from extract.boilerplate import is_tail_heading, junk_rule
+from extract.boilerplate import LINE_ONLY, is_tail_heading, junk_rule
 from extract.segments import FEED, NAV, SHARE, SIDE, Segment, prune, segments
 
 # A run outside comment/feed/sidebar containers worth less than this (about 100 characters of
@@ -58,7 +58,8 @@ def ruled(seg: Segment) -> float | None:
     names and buttons between a thread's posts)."""
     if seg.chars <= 30 and is_tail_heading(seg.text):
         return -TAIL_BARRIER
-    if junk_rule(seg.text) is not None:
+    rule = junk_rule(seg.text)
+    if rule is not None and rule not in LINE_ONLY:
         return -float(seg.chars)
     if seg.link_chars / seg.chars > 0.5:
         return -(1.0 if seg.chars >= LINK_TITLE else SHORT_LINK_WEIGHT) * seg.chars
