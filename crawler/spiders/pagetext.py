@@ -99,12 +99,15 @@ def page_terms(sel: Any, extra: Iterable[str]) -> tuple[str, ...]:
 
 
 TEASER_LINK_SHARE = 0.3  # a block whose text is this much link text is a teaser box
+TEASER_MAX_TEXT = 300  # ...unless it holds more text of its own than a box of summaries
 
 
 def _drop_teaser_blocks(root: Any) -> None:
-    """Remove blocks with two or more links that make up most of their text (a teaser box
-    also carries summaries and dates that are not link text)."""
-    for block in root.xpath("//div | //ul | //ol | //section | //aside | //dl | //table"):
+    """Remove blocks with two or more links that make up much of their text (a teaser box
+    also carries summaries and dates that are not link text). Innermost blocks go first, so
+    a layout table holding the article and a few link boxes loses the boxes, not the text."""
+    blocks = root.xpath("//div | //ul | //ol | //section | //aside | //dl | //table | //td")
+    for block in reversed(blocks):
         if block.getparent() is None:
             continue
         links = block.xpath(".//a")
@@ -112,7 +115,7 @@ def _drop_teaser_blocks(root: Any) -> None:
             continue
         total = len("".join(block.itertext()).strip())
         linked = sum(len("".join(a.itertext()).strip()) for a in links)
-        if total and linked / total >= TEASER_LINK_SHARE:
+        if total and linked / total >= TEASER_LINK_SHARE and total - linked <= TEASER_MAX_TEXT:
             _drop(block)
 
 
