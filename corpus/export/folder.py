@@ -75,22 +75,44 @@ def new_tmp(tmp_dir: Path, name: str) -> Path:
 
 
 @contextmanager
-def open_new(path: Path) -> Iterator[Any]:
-    """A new binary file that is flushed to disk when the block ends."""
+def open_new(path: Path, *, sync: bool = True) -> Iterator[Any]:
+    """A new binary file, flushed to disk when the block ends unless `sync` is False (a
+    writer of many files syncs them all at once with sync_folder)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(fd, "wb") as fh:
         yield fh
         fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            os.fsync(fh.fileno())
 
 
-def publish(tmp: Path, path: Path) -> None:
-    """Rename a complete file into place and make the rename durable."""
+def sync_folder(folder: Path) -> None:
+    """Put every file written into `folder`'s filesystem on disk with one syncfs(2) call
+    (one fsync per file costs ~5 ms: 2,000 txt files took 9 s); os.sync where there is none."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if libc.syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):
+        pass
+    os.sync()
+
+
+def publish(tmp: Path, path: Path, *, durable: bool = True) -> None:
+    """Rename a complete file into place; `durable` makes the rename survive a power cut
+    at once (a writer publishing many files syncs once with sync_folder instead)."""
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    if durable:
+        sync_dir(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def sync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from corpus.export.folder import Entry, new_tmp, open_new, publish
+from corpus.export.folder import Entry, new_tmp, open_new, publish, sync_folder
 from corpus.export.records import Planned
 from corpus.export.schema import ExportRecord, arrow_schema, arrow_table, json_line
 
@@ -98,7 +98,8 @@ def write(
             _jsonl(tmp, (read(i) for i in items), name.endswith(".gz"))
         else:
             _parquet(tmp, items, read)
-        publish(tmp, out / name)
+        publish(tmp, out / name, durable=False)
+    sync_folder(out)  # every file and rename on disk before the commit that names them
 
 
 def txt_body(record: ExportRecord) -> str:
@@ -114,12 +115,12 @@ def txt_body(record: ExportRecord) -> str:
 
 
 def _txt(path: Path, record: ExportRecord) -> None:
-    with open_new(path) as fh:
+    with open_new(path, sync=False) as fh:
         fh.write(txt_body(record).encode("utf-8"))
 
 
 def _jsonl(path: Path, records: Iterable[ExportRecord], gzip: bool) -> None:
-    with open_new(path) as raw:
+    with open_new(path, sync=False) as raw:
         # mtime 0: the same records give the same bytes, whichever run wrote them.
         sink = gz.GzipFile(fileobj=raw, mode="wb", mtime=0) if gzip else raw
         for record in records:
@@ -131,6 +132,6 @@ def _jsonl(path: Path, records: Iterable[ExportRecord], gzip: bool) -> None:
 def _parquet(path: Path, items: list[Planned], read: Reader) -> None:
     import pyarrow.parquet as pq
 
-    with open_new(path) as fh, pq.ParquetWriter(fh, arrow_schema()) as writer:
+    with open_new(path, sync=False) as fh, pq.ParquetWriter(fh, arrow_schema()) as writer:
         for start in range(0, len(items), ROW_GROUP):
             writer.write_table(arrow_table([read(i) for i in items[start : start + ROW_GROUP]]))
