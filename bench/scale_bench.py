@@ -120,7 +120,7 @@ def build(db: Path, docs: int) -> dict:
                 for i in range(lo, min(docs, lo + 5000)):
                     a = synthetic(i, chars, boiler)
                     key = doc_key(a.url)
-                    cluster = store.new_cluster()
+                    cluster = store.new_cluster(key)
                     store.insert_document(
                         a, key=key, exact_hash=exact_hash(a.text), cluster_id=cluster,
                         repost_of=None, similarity=None, source="synthetic",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +29,7 @@ _NUM_CHARS = set("0123456789." + _CN_DIGITS)
 # Chinese numerals count as a fact only in ordinal/count position: 第五批, 十四五.
 _CN_CONTEXT_AFTER = set("批届期次轮年月日号个名")
 _NUM_RUN = re.compile(f"[0-9.{_CN_DIGITS}]+")
+_WRITTEN_RE = re.compile(f"[0-9.{_CN_DIGITS}]+")  # a number in the stored text (NFKC)
 _TIMESTAMP_DIGITS = 8  # a run this long after punctuation removal is a date-time stamp
 
 # Places that templates swap: provinces and the aid-receiving areas of Xinjiang.
@@ -157,14 +159,23 @@ def _similarity(a: str, b: str, cutoff: float) -> float:
     return Indel.normalized_similarity(a, b, score_cutoff=cutoff)
 
 
-def _char_conflicts(a: str, b: str) -> list[str]:
+def _as_written(token: str, text: str) -> str:
+    """The number `token` (from a view, decimal points dropped) as `text` writes it."""
+    for m in _WRITTEN_RE.finditer(unicodedata.normalize("NFKC", text)):
+        number = m.group(0).strip(".")
+        if number.replace(".", "") == token:
+            return number
+    return token
+
+
+def _char_conflicts(a: str, b: str, text_a: str = "", text_b: str = "") -> list[str]:
     found = []
     for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
             continue
         ta, tb = _token(a, i1, i2), _token(b, j1, j2)
         if ta and tb and ta != tb:
-            found.append(f"{ta} → {tb}")
+            found.append(f"{_as_written(ta, text_a)} → {_as_written(tb, text_b)}")
             continue
         if tag == "replace":
             pa, pb = _places(a, i1, i2), _places(b, j1, j2)
@@ -217,6 +228,7 @@ class Facts:
 
     views: tuple[str, ...]
     skeletons: tuple[str, ...]
+    texts: tuple[str, ...]  # each view's clause as written (names conflicts: 1.1万, not 11万)
 
 
 def facts_of(clauses: Sequence[Clause]) -> Facts:
@@ -224,17 +236,27 @@ def facts_of(clauses: Sequence[Clause]) -> Facts:
     clause: per-clause calls were most of the guard's time once the alignment ran in C."""
     # A clause with mojibake has lost characters (经验?zāi)J剑?021年 once read 模式，2021年):
     # what differs in it is damage, not a fact.
-    views = [c.view for c in clauses if not c.damaged]
-    if any("\n" in v for v in views):  # never for hash views; stay correct regardless
-        views = [v for v in views if not _COUNTER_RE.search(v)]
-        return Facts(tuple(views), tuple(skeleton(v) for v in views))
+    kept = [c for c in clauses if not c.damaged]
+    if any("\n" in c.view for c in kept):  # never for hash views; stay correct regardless
+        kept = [c for c in kept if not _COUNTER_RE.search(c.view)]
+        views = [c.view for c in kept]
+        return Facts(tuple(views), tuple(skeleton(v) for v in views), _texts(kept))
+    views = [c.view for c in kept]
     joined = "\n".join(views)
     starts = list(itertools.accumulate((len(v) + 1 for v in views), initial=0))
     counters = {bisect.bisect_right(starts, m.start()) - 1 for m in _COUNTER_RE.finditer(joined)}
     if counters:
-        views = [v for i, v in enumerate(views) if i not in counters]
+        kept = [c for i, c in enumerate(kept) if i not in counters]
+        views = [c.view for c in kept]
         joined = "\n".join(views)
-    return Facts(tuple(views), tuple(skeleton(joined).split("\n")) if views else ())
+    skeletons = tuple(skeleton(joined).split("\n")) if views else ()
+    return Facts(tuple(views), skeletons, _texts(kept))
+
+
+def _texts(kept: Sequence[Clause]) -> tuple[str, ...]:
+    # One text per view, the last clause with that view winning (as the guard looks it up).
+    written = {c.view: c.text for c in kept}
+    return tuple(written[c.view] for c in kept)
 
 
 def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[str, ...]:
@@ -250,6 +272,10 @@ def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[st
 def conflicts_between(old: Facts, new: Facts) -> tuple[str, ...]:
     """template_conflicts on facts extracted once per document (the engine caches them)."""
     va, sa, vb, sb = old.views, old.skeletons, new.views, new.skeletons
+    # Views drop punctuation, decimal points too (1.1万 -> 11万): conflicts are named
+    # as the clauses write them.
+    written = dict(zip(old.views, old.texts, strict=True))
+    written.update(zip(new.views, new.texts, strict=True))
     pairs: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in _opcodes(sa, sb):
         if tag == "equal":
@@ -260,7 +286,7 @@ def conflicts_between(old: Facts, new: Facts) -> tuple[str, ...]:
             pairs += _pair_up(va[i1:i2], vb[j1:j2])
     conflicts: list[str] = []
     for a, b in pairs:
-        for conflict in _char_conflicts(a, b):
+        for conflict in _char_conflicts(a, b, written.get(a, ""), written.get(b, "")):
             if conflict not in conflicts:
                 conflicts.append(conflict)
     return tuple(conflicts)
