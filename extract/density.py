@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from extract.boilerplate import LINE_ONLY, is_tail_heading, junk_rule
-from extract.segments import FEED, NAV, SHARE, SIDE, Segment, prune, segments
+from extract.segments import FEED, NAV, SHARE, SIDE, Segment, headline_path, prune, segments
 
 # A run outside comment/feed/sidebar containers worth less than this (about 100 characters of
 # prose) means those containers are the content: a forum thread or Q&A page. Issue 10: 300
@@ -94,7 +94,7 @@ def values(segs: list[Segment], rules: list[float | None], *, article: bool = Tr
     return worth
 
 
-def best_run(root: etree._Element) -> Run:
+def best_run(root: etree._Element, title: str | None = None) -> Run:
     """Lines of the best contiguous run of segments in document order (maximum-sum run).
 
     Table-layout pages put each paragraph in its own block inside a cell full of link lists,
@@ -103,7 +103,7 @@ def best_run(root: etree._Element) -> Run:
     but those (forums and Q&A pages name their posts and replies that way).
     """
     prune(root)
-    segs = segments(root)
+    segs = segments(root, headline_path(root, title))
     rules = [ruled(s) for s in segs]
     score, lo, hi = _best_run(values(segs, rules))
     if score < ARTICLE_MIN and any(s.comment or s.marks & CHROME_MARKS for s in segs):

@@ -139,8 +139,28 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def segments(root: etree._Element) -> list[Segment]:
-    """Linearise the tree into text segments split at block boundaries, in document order."""
+def headline_path(root: etree._Element, title: str | None) -> frozenset[etree._Element]:
+    """The page's headline element (the longest h1-h3 whose text is the title or part of it)
+    and its ancestors: the containers that hold the article. Their class/id words describe
+    the page or the article ("post_header" around a whole story), never a side box."""
+    squeezed = "".join((title or "").split())
+    if len(squeezed) < 4:
+        return frozenset()
+    best, size = None, 0
+    for el in root.iter("h1", "h2", "h3"):
+        text = "".join("".join(el.itertext()).split())
+        if len(text) >= 4 and len(text) > size and text in squeezed:
+            best, size = el, len(text)
+    if best is None:
+        return frozenset()
+    return frozenset([best, *best.iterancestors()])
+
+
+def segments(
+    root: etree._Element, article: frozenset[etree._Element] = frozenset()
+) -> list[Segment]:
+    """Linearise the tree into text segments split at block boundaries, in document order.
+    `article`: elements whose class/id words are ignored (see `headline_path`)."""
     segs: list[Segment] = []
     buf: list[str] = []
     # link chars in buf, comment depth, marks of the first text in buf, buf has text, code depth
@@ -176,7 +196,11 @@ def segments(root: etree._Element) -> list[Segment]:
             state[4] += 1
         cls, ident = el.get("class"), el.get("id")
         # A highlighter's class names ("hljs-comment") describe code, not the page.
-        own = vocabulary(f"{cls or ''} {ident or ''}") if (cls or ident) and not state[4] else 0
+        own = (
+            vocabulary(f"{cls or ''} {ident or ''}")
+            if (cls or ident) and not state[4] and el not in article
+            else 0
+        )
         is_comment = bool(own & COMMENT)
         if is_comment:
             flush()
