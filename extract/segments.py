@@ -24,6 +24,7 @@ BLOCK_TAGS = frozenset(
 _SENTENCE_PUNCT = frozenset("，。！？；：、“”,;")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS_RE = re.compile(r"\s+")
+_STYLED = "//*[@style or @hidden]"
 
 # Bits of `Segment.marks`: the class/id vocabulary of the segment's ancestors.
 COMMENT, FEED, NAV, SIDE, SHARE = (1 << i for i in range(5))
@@ -45,7 +46,9 @@ _VOCAB: tuple[tuple[int, frozenset[str], tuple[str, ...]], ...] = (
                        "qr", "qrcode", "banner", "sponsor"}),
      ("share", "toolbar", "advert", "banner", "sponsor", "qrcode", "social", "bdshare")),
 )  # fmt: skip
-_TOKEN_RE = re.compile(r"[a-z]+\d*")
+# Tokens: runs of letters, also split at camelCase humps ("mainColumnLoginBar" -> main,
+# column, login, bar): modern front ends name their boxes that way.
+_TOKEN_RE = re.compile(r"[A-Z]?[a-z]+\d*|[A-Z]+\d*(?![a-z])")
 _NEAR = 4  # ancestors with vocabulary whose bits a segment inherits
 
 
@@ -53,7 +56,7 @@ _NEAR = 4  # ancestors with vocabulary whose bits a segment inherits
 def vocabulary(names: str) -> int:
     """Bits of the generic class/id words in `names` (the element's class and id joined)."""
     low = names.lower()
-    tokens = set(_TOKEN_RE.findall(low))
+    tokens = {t.lower() for t in _TOKEN_RE.findall(names)}
     bits = 0
     for bit, words, parts in _VOCAB:
         if tokens & words or any(p in low for p in parts):
@@ -117,9 +120,9 @@ def prune(root: etree._Element) -> None:
         _drop(el)
     for el in list(root.iter(*_DROP_TAGS)):
         _drop(el)
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str):
-            continue
+    # XPath finds the few elements with a style or hidden attribute in C; a Python loop over
+    # every element cost ~5% of a page.
+    for el in root.xpath(_STYLED):
         style = el.get("style")
         if (style and _HIDDEN_RE.search(style)) or el.get("hidden") is not None:
             _drop(el)

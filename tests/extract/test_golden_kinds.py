@@ -160,3 +160,12 @@ def test_aggregator_page_with_comment_thread_under_a_header_wrapper(evaldata: Pa
     assert "这需要龙湖给投资者作一个交代" in art.text
     assert "所谓的精装修就是一个坑" not in art.text  # a reader's comment
     assert "+1顶" not in art.text
+
+
+def test_qa_page_keeps_answers_not_the_sign_in_upsell(evaldata: Path) -> None:
+    # A Q&A page read as a thread: its camelCase login box ("mainColumnLogin…") is navigation
+    # chrome even when the answers (comment-like containers) are the content.
+    art, rec = _page(evaldata, "magic-html-forum/044e68e44f3c")
+    assert "精彩内容一键收藏" not in art.text
+    assert "这是确实有震感" in art.text
+    assert _f1(art.text, rec["text"]) > 0.85
