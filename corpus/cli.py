@@ -34,6 +34,16 @@ EXAMPLES = {
 }
 
 
+def _workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=_count,
+        metavar="N",
+        help="extract in N worker processes (default: one per CPU; 1 = in this process);"
+        " the corpus is the same whatever N",
+    )
+
+
 def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(
         name,
@@ -113,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="drop off-topic articles: auto = only pages crawled with a profile",
     )
     p.add_argument("--batch", type=_count, default=200, help="documents per transaction")
+    _workers(p)
     p.add_argument("--sites-dir", help="folder of the site profiles the WARC files name")
     p.add_argument(
         "--force",

@@ -57,6 +57,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from corpus.ingest import ingest_paths
+    from corpus.pool import default_workers
     from corpus.sources import check_paths
 
     paths = [Path(p) for p in args.paths]
@@ -71,6 +72,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             force=args.force,
             sites_dir=Path(args.sites_dir) if args.sites_dir else None,
             follow_symlinks=args.follow_symlinks,
+            workers=args.workers or default_workers(),
         )
     print(stats.summary())
     for error in stats.errors:

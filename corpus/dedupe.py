@@ -13,9 +13,9 @@ from pathlib import Path
 
 from corpus.store import Store, StoreError
 from dedup.cluster import choose_canonical
-from dedup.engine import Deduper, DocView, Link
-from dedup.params import ParamsMismatch
-from dedup.passages import extract_figures
+from dedup.engine import Deduper, DocView, Link, Prepared, prepare
+from dedup.params import DedupParams, ParamsMismatch
+from dedup.passages import Figure, extract_figures
 from dedup.shingles import exact_hash
 from extract.types import Article
 
@@ -29,6 +29,20 @@ class Outcome:
     kind: str  # "new" | "exact" | "reposts"
     cluster_id: int
     links: int
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """What placing a document computes from its text alone: ingest's workers sign each
+    article in parallel and the one writer places it against the index and the store."""
+
+    prepared: Prepared
+    exact_hash: str
+    figures: tuple[Figure, ...]
+
+
+def sign(text: str, params: DedupParams) -> Signed:
+    return Signed(prepare(text, params), exact_hash(text), extract_figures(text))
 
 
 class CorpusDeduper:
@@ -132,9 +146,20 @@ class CorpusDeduper:
         self.engine = self._open()
         return self._catch_up(0)
 
-    def place(self, key: str, article: Article, source: str) -> Outcome:
-        """Store `article` (inside the caller's transaction) in its cluster; count its links."""
-        verdict = self.engine.check(key, article.text, article.published)
+    @property
+    def params(self) -> DedupParams:
+        return self.engine.params
+
+    def place(
+        self, key: str, article: Article, source: str, signed: Signed | None = None
+    ) -> Outcome:
+        """Store `article` (inside the caller's transaction) in its cluster; count its links.
+        `signed`: `sign(article.text, self.params)` if computed beforehand."""
+        if signed is None or signed.prepared.text != article.text:
+            signed = sign(article.text, self.params)
+        verdict = self.engine.check(
+            key, article.text, article.published, prepared=signed.prepared
+        )
         match = verdict.exact_of or verdict.repost_of
         row = self.store.doc_fields(match) if match else None
         if row is not None:
@@ -146,7 +171,7 @@ class CorpusDeduper:
         self.store.insert_document(
             article,
             key=key,
-            exact_hash=exact_hash(article.text),
+            exact_hash=signed.exact_hash,
             cluster_id=cluster_id,
             repost_of=match if row is not None else None,
             similarity=verdict.similarity if row is not None else None,
@@ -159,7 +184,7 @@ class CorpusDeduper:
             key,
             (
                 (f.number or f"{f.value:g}", f.value, f.unit, f.phrase, f.text)
-                for f in extract_figures(article.text)
+                for f in signed.figures
             ),
         )
         if row is not None and verdict.also:

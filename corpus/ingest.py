@@ -2,19 +2,25 @@
 
 Writes one transaction per batch, then saves the dedup index; the store is the truth and the
 index is brought up to date from it when opened (a crash between the two loses nothing).
+Extraction and signing (`work`) run in worker processes; the store and the dedup index stay
+in this one process, which takes the results in input order (corpus/pool.py), so the
+corpus is the same whatever the number of workers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from corpus.dedupe import Signed, sign
 from corpus.locks import file_lock, writer_lock_path
-from corpus.sources import Input, InputError, expand
+from corpus.sources import Input, expand
 from corpus.store import Store
+from dedup.params import DedupParams
 from extract import extract_page
 from extract.types import Article, Dropped
 
@@ -35,6 +41,7 @@ class IngestStats:
     new_clusters: int = 0
     links: int = 0
     not_ok: int = 0  # WARC responses that were not 2xx (404, 500 ...)
+    worker_crashes: int = 0  # times a worker process died (its pages ran again)
     dropped: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # extract, dedup+store, commit
     errors: tuple[str, ...] = ()  # input files that could not be read (the rest went on)
@@ -73,6 +80,39 @@ def extract_input(item: Input) -> Article | Dropped:
     return replace(first, text="\n".join(texts))
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One article for a worker: its pages (with the profile's topic terms) and whether
+    the topic gate applies (an article the gate drops is not signed)."""
+
+    item: Input
+    gated: bool
+
+    def size(self) -> int:
+        return len(self.item.page.body) + sum(len(p.body) for p in self.item.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A worker's result: the article (or why there is none) and its dedup signature."""
+
+    result: Article | Dropped
+    signed: Signed | None
+    extract_s: float
+    sign_s: float
+
+
+def work(job: Job, params: DedupParams) -> Extracted:
+    """Everything ingest computes without the store or the index (runs in a worker)."""
+    mark = time.perf_counter()
+    result = extract_input(job.item)
+    extracted = time.perf_counter()
+    signed = None
+    if isinstance(result, Article) and (result.topic_terms or not job.gated):
+        signed = sign(result.text, params)
+    return Extracted(result, signed, extracted - mark, time.perf_counter() - extracted)
+
+
 def ingest_paths(
     store: Store,
     paths: Iterable[Path],
@@ -84,13 +124,15 @@ def ingest_paths(
     sites_dir: Path | None = None,
     force: bool = False,
     follow_symlinks: bool = False,
+    workers: int = 1,
 ) -> IngestStats:
     """Ingest files and folders into `store`; see `aidcorpus ingest --help`.
 
     One writer at a time: a second ingest into the same corpus waits for the first. An
     unreadable file is reported in `IngestStats.errors` and the other files go on.
     `force` re-reads files already ingested (retrying their dropped pages). Symlinks in
-    folders are skipped unless `follow_symlinks`.
+    folders are skipped unless `follow_symlinks`. `workers` > 1 extracts in that many
+    worker processes (corpus.pool.default_workers(): one per CPU); the result is the same.
     """
     from corpus.ingest_run import IngestRun
 
@@ -106,12 +148,7 @@ def ingest_paths(
     with file_lock(writer_lock_path(store.path), wait=True, on_wait=waiting):
         run = IngestRun(store, index, batch_size, topic_gate, progress, sites_dir, force)
         try:
-            for source in sources:
-                try:
-                    run.ingest_source(source)
-                except InputError as exc:
-                    log.info("%s", exc)
-                    run.errors.append(str(exc))
+            run.ingest(sources, workers)
             run.flush()
         finally:
             run.close()

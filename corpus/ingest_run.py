@@ -1,25 +1,75 @@
 """The state of one ingest run: the open batch transaction, the dedup engine, the counters.
 
-corpus/ingest.py creates it; a batch is committed, then the dedup index saved.
+corpus/ingest.py creates it; a batch is committed, then the dedup index saved. Input files
+become a stream of events (a file begins, a page, the file ends or fails) read in this
+process; pages are extracted and signed by corpus/pool.py's workers, and every event is
+handled here in input order, exactly as a serial run would.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from corpus.dedupe import CorpusDeduper
-from corpus.ingest import IngestStats, doc_key, extract_input
+from corpus.ingest import Extracted, IngestStats, Job, doc_key, work
 from corpus.inputcheck import shown
-from corpus.sources import Input, Source, read
+from corpus.pool import Crashed, OrderedPool
+from corpus.sources import (
+    Input,
+    InputError,
+    Source,
+    StatKey,
+    hashed,
+    listed_key,
+    read,
+    stat_key,
+)
 from corpus.store import Store, rollback
 from extract.types import Article, Dropped
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Skip:
+    """A file already ingested: known by its stat, or by its content hash."""
+
+    source: Source
+    key: StatKey | None  # to remember, when it was recognised by its content
+
+
+@dataclass(frozen=True, slots=True)
+class _Begin:
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    item: Input
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class _End:
+    source: Source
+    pages: int
+    key: StatKey | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Fail:
+    source: Source
+    error: Exception
+    begun: bool  # after its _Begin (counted) or before (not hashed, not counted yet)
+
+
+_Event = _Skip | _Begin | _Page | _End | _Fail
 
 
 class IngestRun:
@@ -36,6 +86,7 @@ class IngestRun:
         force: bool = False,
     ) -> None:
         self.store = store
+        store.ensure_file_keys()
         self.dedup = CorpusDeduper(store, index_dir)
         self.batch_size = batch_size
         self.gate = gate
@@ -51,30 +102,112 @@ class IngestRun:
         self.timings: Counter[str] = Counter()
         self.force = force
         self.errors: list[str] = []
+        self.skipping = False  # the current file turned out to be ingested already
+        self.crashed = 0  # pages of the current file that killed their worker
 
-    def ingest_source(self, source: Source) -> None:
-        self.counts["sources"] += 1
-        if self.store.has_source(source.sha1) and not self.force:
-            self.counts["sources_skipped"] += 1
-            log.info("skipping %s: already ingested", shown(source.path))
+    def ingest(self, sources: Iterable[Source], workers: int = 1) -> None:
+        """Ingest files in order; an unreadable one is reported in `errors`."""
+        func = functools.partial(work, params=self.dedup.params)
+        with OrderedPool(func, workers, size_of=Job.size) as pool:
+            for event, done in pool.map(self._events(sources), self._job):
+                self._handle(event, done)
+            self.counts["worker_crashes"] = pool.crashes
+
+    # -- reading (runs ahead of the handling by the pool's window) -------------------
+    def _events(self, sources: Iterable[Source]) -> Iterator[_Event]:
+        for source in sources:
+            begun = False
+            try:
+                for event in self._read(source):
+                    begun = begun or isinstance(event, _Begin)
+                    yield event
+            except Exception as exc:  # the handler flushes what came before, then decides
+                yield _Fail(source, exc, begun)
+
+    def _read(self, source: Source) -> Iterator[_Event]:
+        if not self.force:
+            sha1 = self.store.known_file(*_fields(listed_key(source)))
+            if sha1 is not None:  # path, size and mtime unchanged: not even hashed
+                yield _Skip(replace(source, sha1=sha1), None)
+                return
+        source = hashed(source)
+        if not self.force and self.store.has_source(source.sha1):
+            yield _Skip(source, stat_key(source))
             return
+        yield _Begin(source)
         pages = 0
         where = shown(source.path)
-        for item in self._iter(source):
+        for item in read(source):
             pages += 1
-            self.ingest_one(item, where)
+            yield _Page(item, where)
+        yield _End(source, pages, stat_key(source))
+
+    def _job(self, event: _Event) -> Job | None:
+        """The work a page needs, decided when it is read: none for a non-2xx response or
+        a URL already stored (checked again when handled: an earlier page may store it)."""
+        if not isinstance(event, _Page):
+            return None
+        item = event.item
+        if not 200 <= item.status < 300 or self.store.has_url(item.page.url):
+            return None
+        return Job(self._with_profile_terms(item), self._gated(item))
+
+    # -- handling, in input order ----------------------------------------------------
+    def _handle(self, event: _Event, done: Extracted | Crashed | None) -> None:
+        if isinstance(event, _Page):
+            if not self.skipping:
+                self.ingest_one(event.item, event.where, done)
+        elif isinstance(event, _Begin):
+            self.counts["sources"] += 1
+            self.crashed = 0
+            # A copy of this file earlier in the same run may have been ingested meanwhile.
+            self.skipping = not self.force and self.store.has_source(event.source.sha1)
+            if self.skipping:
+                self._skipped(event.source)
+        elif isinstance(event, _End):
+            if not self.skipping:
+                self._finish(event)
+            self.skipping = False
+        elif isinstance(event, _Skip):
+            self.counts["sources"] += 1
+            self._skipped(event.source)
+            if event.key is not None:
+                self._begin()
+                self.store.remember_file(*_fields(event.key), event.source.sha1)
+        else:
+            if event.begun and self.skipping:  # a serial run would not have read it
+                self.skipping = False
+                return
+            self.flush()  # a file that breaks halfway keeps the pages read before
+            if not isinstance(event.error, InputError):
+                raise event.error
+            if not event.begun:
+                self.counts["sources"] += 1
+            log.info("%s", event.error)
+            self.errors.append(str(event.error))
+
+    def _skipped(self, source: Source) -> None:
+        self.counts["sources_skipped"] += 1
+        log.info("skipping %s: already ingested", shown(source.path))
+
+    def _finish(self, end: _End) -> None:
+        where = shown(end.source.path)
+        if self.crashed:
+            # Not marked complete: the next run reads the file again and retries them.
+            self.errors.append(
+                f"{where}: {self.crashed} pages crashed their worker process; the file"
+                " will be read again"
+            )
+            return
         self._begin()
-        self.store.add_source(source.sha1, where, pages)
+        self.store.add_source(end.source.sha1, where, end.pages)
+        if end.key is not None:
+            self.store.remember_file(*_fields(end.key), end.source.sha1)
 
-    def _iter(self, source: Source) -> Iterator[Input]:
-        # A WARC that breaks halfway must not lose the batch already read from it.
-        try:
-            yield from read(source)
-        except Exception:
-            self.flush()
-            raise
-
-    def ingest_one(self, item: Input, source: str) -> None:
+    def ingest_one(
+        self, item: Input, source: str, done: Extracted | Crashed | None = None
+    ) -> None:
+        """One page, with its extraction done by a worker (`done`), else done here."""
         if not 200 <= item.status < 300:
             self.counts["not_ok"] += 1  # a 404 or 500 kept in the WARC: no document
             return
@@ -82,10 +215,16 @@ class IngestRun:
         if self.store.has_url(item.page.url):
             self.counts["already_stored"] += 1
             return
-        mark = time.perf_counter()
-        result = extract_input(self._with_profile_terms(item))
-        self.timings["extract_s"] += time.perf_counter() - mark
+        if done is None:  # not read through the pool
+            done = work(Job(self._with_profile_terms(item), self._gated(item)), self.dedup.params)
         self._begin()
+        if isinstance(done, Crashed):
+            self.crashed += 1
+            self._drop(item.page.url, "crashed", done.detail, source)
+            return
+        self.timings["extract_s"] += done.extract_s
+        self.timings["sign_s"] += done.sign_s
+        result = done.result
         if isinstance(result, Dropped):
             self._drop(result.url, result.reason, result.detail, source)
         elif self._gated(item) and not result.topic_terms:
@@ -93,7 +232,7 @@ class IngestRun:
         elif result.url != item.page.url and self.store.has_url(result.url):
             self.counts["already_stored"] += 1  # a local file whose canonical URL is stored
         else:
-            self._store(result, source)
+            self._store(result, source, done)
         self._maybe_report()
         if self.pending >= self.batch_size:
             self.flush()
@@ -128,7 +267,7 @@ class IngestRun:
         self.store.add_dropped(url, reason, detail, source)
         self.pending += 1
 
-    def _store(self, article: Article, source: str) -> None:
+    def _store(self, article: Article, source: str, done: Extracted) -> None:
         outlet, _ = self._profile(article.site)
         if outlet and article.outlet != outlet:
             # A page crawled with a profile is that outlet's page: the profile's name wins
@@ -136,7 +275,7 @@ class IngestRun:
             article = replace(article, outlet=outlet)
         key = doc_key(article.url)
         mark = time.perf_counter()
-        outcome = self.dedup.place(key, article, source)
+        outcome = self.dedup.place(key, article, source, done.signed)
         self.timings["dedup_store_s"] += time.perf_counter() - mark
         self.counts[outcome.kind] += 1
         self.counts["stored"] += 1
@@ -189,7 +328,12 @@ class IngestRun:
             new_clusters=c["new"],
             links=c["links"],
             not_ok=c["not_ok"],
+            worker_crashes=c["worker_crashes"],
             dropped=dict(self.dropped),
             timings={k: round(v, 3) for k, v in self.timings.items()},
             errors=tuple(self.errors),
         )
+
+
+def _fields(key: StatKey) -> tuple[bytes, int, int]:
+    return key.path, key.size, key.mtime_ns

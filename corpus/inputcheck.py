@@ -51,13 +51,15 @@ def record_complete(record: Any) -> bool:
     return not getattr(record.raw_stream, "limit", 0)
 
 
-def gzip_intact(path: Path) -> bool:
-    """Whether every gzip member of `path` is complete (a copy cut short ends inside one,
-    possibly inside its 8-byte trailer, which warcio never checks)."""
+def gzip_intact(path: Path, start: int = 0) -> bool:
+    """Whether every gzip member of `path` from offset `start` (a member's first byte) on
+    is complete (a copy cut short ends inside one, possibly inside its 8-byte trailer,
+    which warcio never checks)."""
     decomp = zlib.decompressobj(31)
     fed = False
     try:
         with path.open("rb") as fh:
+            fh.seek(start)
             while chunk := fh.read(CHUNK):
                 data = chunk
                 while data:

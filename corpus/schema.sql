@@ -86,6 +86,16 @@ CREATE TABLE IF NOT EXISTS sources (
     ingested_at TEXT NOT NULL
 );
 
+-- The stat of each input file fully ingested (corpus/sources.py StatKey): a later run skips
+-- a file whose path, size and mtime are unchanged without reading it. Created on the first
+-- ingest into an older database (Store.ensure_file_keys).
+CREATE TABLE IF NOT EXISTS source_files (
+    path     BLOB PRIMARY KEY,            -- resolved path, file-system bytes
+    size     INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha1     TEXT NOT NULL                -- sources.sha1 of its content
+);
+
 -- What each export destination holds, mirrored from the state file in the destination
 -- (the folder's record is the truth; see docs/EXPORT.md). One row per delivered cluster id.
 CREATE TABLE IF NOT EXISTS exports (

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,13 +53,29 @@ class Input:
     status: int = 200  # HTTP status of a WARC response
 
 
+RACY_S = 2.0  # a file modified this recently is not keyed by its stat (see `stat_key`)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input file, identified by its content hash so a second ingest skips it."""
+    """One input file. A file fully ingested is known by its content hash (`sha1`, computed
+    when the file is read) and by its stat (path, size, mtime), so a later run skips it
+    unread while its stat has not changed."""
 
     path: Path
     kind: str  # "warc" | "html" | "text"
-    sha1: str
+    sha1: str = ""  # "" until hashed
+    size: int = -1
+    mtime_ns: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class StatKey:
+    """What identifies an unchanged file without reading it."""
+
+    path: bytes  # the resolved path, as bytes (file names need not be UTF-8)
+    size: int
+    mtime_ns: int
 
 
 def kind_of(path: Path) -> str | None:
@@ -94,13 +112,46 @@ def expand(paths: list[Path], *, follow_symlinks: bool = False) -> list[Source]:
             for child in walk_files(path, follow_symlinks=follow_symlinks):
                 kind = kind_of(child)
                 if kind is not None:
-                    out.append(Source(child, kind, _sha1(child)))
+                    out.append(_source(child, kind))
                 else:
                     log.debug("skipping %s: not HTML, text or WARC", shown(child))
             continue
-        kind = kind_of(path) or sniff(path)
-        out.append(Source(path, kind, _sha1(path)))
+        out.append(_source(path, kind_of(path) or sniff(path)))
     return out
+
+
+def _source(path: Path, kind: str) -> Source:
+    # Only a stat here: hashing waits until the stat says the file may be new.
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(f"cannot read {shown(path)}: {exc.strerror}") from None
+    return Source(path, kind, "", st.st_size, st.st_mtime_ns)
+
+
+def hashed(source: Source) -> Source:
+    """The source with its content hash (reads the whole file once)."""
+    return replace(source, sha1=file_sha1(source.path))
+
+
+def listed_key(source: Source) -> StatKey:
+    """The stat key of the file as listed, to look it up among files already ingested."""
+    return StatKey(os.fsencode(source.path.resolve()), source.size, source.mtime_ns)
+
+
+def stat_key(source: Source, *, now: float | None = None) -> StatKey | None:
+    """The stat that will recognise this file, unread, in a later run; None while it is
+    in flux: changed since it was listed, or modified less than RACY_S ago (on a file
+    system with a coarse clock a second change could keep both size and mtime)."""
+    try:
+        st = source.path.stat()
+    except OSError:
+        return None
+    if (st.st_size, st.st_mtime_ns) != (source.size, source.mtime_ns):
+        return None
+    if (now if now is not None else time.time()) - st.st_mtime_ns / 1e9 < RACY_S:
+        return None
+    return StatKey(os.fsencode(source.path.resolve()), source.size, source.mtime_ns)
 
 
 def read(source: Source) -> Iterator[Input]:
@@ -136,7 +187,7 @@ def sniff(path: Path) -> str:
     raise InputError(f"{shown(path)} is not an HTML, text or WARC file")
 
 
-def _sha1(path: Path) -> str:
+def file_sha1(path: Path) -> str:
     digest = hashlib.sha1()
     try:
         with path.open("rb") as fh:
@@ -192,6 +243,7 @@ def _read_warc(path: Path) -> Iterator[Input]:
     them), or inside the last gzip member's trailer (the gzip framing check).
     """
     parts: dict[str, list[tuple[int, Page]]] = {}
+    last = 0
     truncated = InputError(f"{shown(path)}: WARC file is truncated (last record incomplete)")
     try:
         with path.open("rb") as fh:
@@ -211,7 +263,8 @@ def _read_warc(path: Path) -> Iterator[Input]:
                     continue
                 yield item
             size = path.stat().st_size
-            end = records.get_record_offset() + (records.get_record_length() or 0)
+            last = records.get_record_offset()
+            end = last + (records.get_record_length() or 0)
             if end and end < size:  # bytes after the last whole record: a cut-off one
                 raise truncated
     except InputError:
@@ -222,7 +275,8 @@ def _read_warc(path: Path) -> Iterator[Input]:
         raise InputError(
             f"{shown(path)}: WARC file is truncated or corrupt ({type(exc).__name__}: {exc})"
         ) from None
-    if _is_gzip(path) and not gzip_intact(path):
+    # Only the file's end can be cut: check the gzip members from the last record on.
+    if _is_gzip(path) and not gzip_intact(path, start=last):
         raise truncated
     for first_url, numbered in parts.items():
         ordered = [p for _, p in sorted(numbered, key=lambda np: np[0])]

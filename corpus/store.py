@@ -301,6 +301,31 @@ class Store:
             "INSERT OR REPLACE INTO sources VALUES (?,?,?,?)", (sha1, path, pages, now())
         )
 
+    # -- input files known by their stat (corpus/sources.py StatKey) ------------------------
+
+    def ensure_file_keys(self) -> None:
+        """Add the source_files table to a database created before it (ingest writes)."""
+        self.conn.execute(_SOURCE_FILES)
+
+    def known_file(self, path: bytes, size: int, mtime_ns: int) -> str | None:
+        """The content hash of a file fully ingested with exactly this stat, else None."""
+        row = self.conn.execute(
+            "SELECT f.sha1 FROM source_files f JOIN sources s ON s.sha1 = f.sha1"
+            " WHERE f.path=? AND f.size=? AND f.mtime_ns=?",
+            (path, size, mtime_ns),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def remember_file(self, path: bytes, size: int, mtime_ns: int, sha1: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO source_files VALUES (?,?,?,?)", (path, size, mtime_ns, sha1)
+        )
+
+
+_SOURCE_FILES = """CREATE TABLE IF NOT EXISTS source_files (
+    path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha1 TEXT NOT NULL
+)"""
+
 
 def rollback(conn: sqlite3.Connection) -> None:
     """ROLLBACK if a transaction is open: SQLite ends one by itself when a COMMIT or a

@@ -30,7 +30,7 @@ from dedup.shingles import shingle_hashes, view_digest
 from dedup.types import DocView, Link, Verdict
 from dedup.verify import Facts, conflicts_between, facts_of, is_repost
 
-__all__ = ["Deduper", "DocView", "Link", "ParamsMismatch", "Verdict"]
+__all__ = ["Deduper", "DocView", "Link", "ParamsMismatch", "Prepared", "Verdict", "prepare"]
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,10 @@ CACHE_SIZE = 4096  # prepared candidates kept per Deduper (about 20 KB each)
 
 
 @dataclass(frozen=True)  # not slotted: `facts` is cached on the instance
-class _Prepared:
+class Prepared:
+    """A document's text prepared for matching: views, fingerprints and clauses. It needs
+    no index, so ingest computes it in worker processes and hands it to `check`."""
+
     text: str
     view: str
     exact: str
@@ -74,11 +77,11 @@ class Deduper:
         self.params = params or DedupParams()
         self._index = DedupIndex(Path(index_dir), self.params, storage_config)
         self._lookup = lookup or (lambda key: None)
-        self._pending: dict[str, _Prepared] = {}  # check() results awaiting add()
-        self._session: dict[str, _Prepared] = {}  # added since the last save: lookup fallback
+        self._pending: dict[str, Prepared] = {}  # check() results awaiting add()
+        self._session: dict[str, Prepared] = {}  # added since the last save: lookup fallback
         # Candidates come back again and again (reposts of one report, shared template
         # clauses): preparing their text is the dominant cost, so keep the recent ones.
-        self._cache: OrderedDict[str, _Prepared] = OrderedDict()
+        self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
 
     # -- contract -------------------------------------------------------------------
@@ -97,8 +100,19 @@ class Deduper:
         """What the caller passed to the last `save(mark=...)` (see save)."""
         return self._index.mark
 
-    def check(self, key: str, text: str, published: str | None = None) -> Verdict:
-        doc = self._prepare(text)
+    def check(
+        self,
+        key: str,
+        text: str,
+        published: str | None = None,
+        *,
+        prepared: Prepared | None = None,
+    ) -> Verdict:
+        """`prepared`: `prepare(text, params)` computed beforehand (e.g. in a worker)."""
+        if prepared is not None and prepared.text == text:
+            doc = prepared
+        else:
+            doc = self._prepare(text)
         self._pending[key] = doc
         exact = self._index.exact_of(doc.exact)
         if exact is not None and exact != key and doc.view:
@@ -178,29 +192,16 @@ class Deduper:
         self.close()
 
     # -- internals ------------------------------------------------------------------
-    def _prepare(self, text: str) -> _Prepared:
-        p = self.params
-        clauses = split_clauses(text, 1)
-        # The clause views are the hash view cut at punctuation (which it drops anyway).
-        view = "".join(c.view for c in clauses)
-        hashes = shingle_hashes(view, p.ngram)
-        return _Prepared(
-            text=text,
-            view=view,
-            exact=view_digest(view),
-            shingles=hashes,
-            sig=signature(hashes, p.num_perm, p.seed),
-            clauses=clauses,
-            digests=frozenset(c.digest for c in clauses if len(c.view) >= p.min_clause_chars),
-        )
+    def _prepare(self, text: str) -> Prepared:
+        return prepare(text, self.params)
 
-    def _remember(self, key: str, doc: _Prepared) -> None:
+    def _remember(self, key: str, doc: Prepared) -> None:
         self._cache[key] = doc
         self._cache.move_to_end(key)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
-    def _existing(self, key: str) -> _Prepared | None:
+    def _existing(self, key: str) -> Prepared | None:
         doc = self._cache.get(key)
         if doc is not None:
             self._cache.move_to_end(key)
@@ -216,7 +217,7 @@ class Deduper:
         return doc
 
     def _passage_link(
-        self, doc: _Prepared, theirs: _Prepared, other: str, telling: set[int]
+        self, doc: Prepared, theirs: Prepared, other: str, telling: set[int]
     ) -> Link | None:
         # Only clauses that are not boilerplate (document frequency within bounds) count.
         shared = doc.digests & theirs.digests & telling
@@ -227,3 +228,20 @@ class Deduper:
         passages = shared_runs(indexed, set(unique))
         figures = figure_notes_of(passages, doc.figures, theirs.figures)
         return Link(other, "shared-passages", passages=passages, figures=figures)
+
+
+def prepare(text: str, params: DedupParams) -> Prepared:
+    """Everything `Deduper.check` computes from a text alone (no index, no lookups)."""
+    clauses = split_clauses(text, 1)
+    # The clause views are the hash view cut at punctuation (which it drops anyway).
+    view = "".join(c.view for c in clauses)
+    hashes = shingle_hashes(view, params.ngram)
+    return Prepared(
+        text=text,
+        view=view,
+        exact=view_digest(view),
+        shingles=hashes,
+        sig=signature(hashes, params.num_perm, params.seed),
+        clauses=clauses,
+        digests=frozenset(c.digest for c in clauses if len(c.view) >= params.min_clause_chars),
+    )

@@ -7,11 +7,14 @@ and permuted as arrays. Signatures load into datasketch as LeanMinHash for MinHa
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash
 
 from dedup.shingles import batch_shingle_hashes
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 SCHEME = "affine32"
 _MAX32 = np.uint32(0xFFFFFFFF)
@@ -99,4 +102,7 @@ def estimate_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
 
 def to_datasketch(sig: np.ndarray, seed: int) -> LeanMinHash:
     """Wrap a signature for datasketch (MinHashLSH.insert/query, jaccard)."""
+    # Imported here: datasketch pulls in scipy (0.7 s), which ingest never needs.
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=seed, hashvalues=sig, scheme=SCHEME)
