@@ -39,8 +39,8 @@ def _workers(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=_count,
         metavar="N",
-        help="extract in N worker processes (default: one per CPU; 1 = in this process);"
-        " the corpus is the same whatever N",
+        help="extract in N worker processes (default: [corpus] workers in a run's config,"
+        " else one per CPU; 1 = in this process); the corpus is the same whatever N",
     )
 
 
@@ -198,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "run", "scheduled run: crawl, ingest new WARC files, export (takes a lock)")
     p.add_argument("--config", default="aidcorpus.toml", help="run configuration (TOML)")
+    _workers(p)
     return parser
 
 

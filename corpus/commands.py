@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -215,7 +215,10 @@ def cmd_check_site(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from corpus.runner import load_config, scheduled_run
 
-    result = scheduled_run(load_config(Path(args.config)), progress=_progress)
+    config = load_config(Path(args.config))
+    if args.workers:
+        config = replace(config, workers=args.workers)
+    result = scheduled_run(config, progress=_progress)
     print(result.summary)
     for warning in result.warnings:
         print(f"aidcorpus: warning: {warning}", file=sys.stderr)

@@ -39,6 +39,7 @@ class RunConfig:
     runs_dir: Path = field(default=Path("runs"))
     sites_dir: Path | None = None  # profiles of your own; default: crawler/sites/
     crawl_settings: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
+    workers: int | None = None  # ingest worker processes; None: one per CPU
 
 
 class _Reader:
@@ -108,6 +109,9 @@ def load_config(path: Path) -> RunConfig:
     if refresh is not None and (not math.isfinite(refresh) or refresh < 0):
         raise UserError(f"{path}: [crawl] refresh_after_days must be 0 or more, not {refresh}")
     sites_dir = crawl.get("sites_dir", (str,))
+    workers = corpus.get("workers", (int,))
+    if workers is not None and workers < 1:
+        raise UserError(f"{path}: [corpus] workers must be 1 or more, not {workers}")
     db = root / corpus.get("db", (str,), "data/corpus.db")
     if db.is_dir():
         raise UserError(f"{path}: [corpus] db {db} is a folder, not a database file")
@@ -124,6 +128,7 @@ def load_config(path: Path) -> RunConfig:
         runs_dir=root / _Reader(path, "top level", data).get("runs_dir", (str,), "data/runs"),
         sites_dir=root / sites_dir if sites_dir else None,
         crawl_settings=dict(scrapy),
+        workers=workers,
     )
 
 

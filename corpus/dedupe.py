@@ -157,9 +157,7 @@ class CorpusDeduper:
         `signed`: `sign(article.text, self.params)` if computed beforehand."""
         if signed is None or signed.prepared.text != article.text:
             signed = sign(article.text, self.params)
-        verdict = self.engine.check(
-            key, article.text, article.published, prepared=signed.prepared
-        )
+        verdict = self.engine.check(key, article.text, article.published, prepared=signed.prepared)
         match = verdict.exact_of or verdict.repost_of
         row = self.store.doc_fields(match) if match else None
         if row is not None:

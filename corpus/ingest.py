@@ -55,6 +55,7 @@ class IngestStats:
             f" reposts, {self.exact} exact copies), {self.already_stored} already stored,"
             f" {self.links} links; dropped: {dropped}"
             + (f"; {self.not_ok} non-2xx responses skipped" if self.not_ok else "")
+            + (f"; {self.worker_crashes} worker processes died" if self.worker_crashes else "")
             + (f"; {len(self.errors)} unreadable files" if self.errors else "")
         )
 

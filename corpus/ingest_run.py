@@ -192,21 +192,14 @@ class IngestRun:
 
     def _finish(self, end: _End) -> None:
         where = shown(end.source.path)
-        if self.crashed:
-            # Not marked complete: the next run reads the file again and retries them.
-            self.errors.append(
-                f"{where}: {self.crashed} pages crashed their worker process; the file"
-                " will be read again"
-            )
+        if self.crashed:  # not marked complete: the next run reads it again
             return
         self._begin()
         self.store.add_source(end.source.sha1, where, end.pages)
         if end.key is not None:
             self.store.remember_file(*_fields(end.key), end.source.sha1)
 
-    def ingest_one(
-        self, item: Input, source: str, done: Extracted | Crashed | None = None
-    ) -> None:
+    def ingest_one(self, item: Input, source: str, done: Extracted | Crashed | None = None) -> None:
         """One page, with its extraction done by a worker (`done`), else done here."""
         if not 200 <= item.status < 300:
             self.counts["not_ok"] += 1  # a 404 or 500 kept in the WARC: no document
@@ -219,8 +212,11 @@ class IngestRun:
             done = work(Job(self._with_profile_terms(item), self._gated(item)), self.dedup.params)
         self._begin()
         if isinstance(done, Crashed):
+            # Not a drop: the file stays incomplete, so the next run tries the page again.
             self.crashed += 1
-            self._drop(item.page.url, "crashed", done.detail, source)
+            self.errors.append(
+                f"{source}: {item.page.url}: {done.detail}; the file will be read again"
+            )
             return
         self.timings["extract_s"] += done.extract_s
         self.timings["sign_s"] += done.sign_s

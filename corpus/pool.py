@@ -80,6 +80,7 @@ class OrderedPool(Generic[J, R]):
         self.size_of = size_of
         self.crashes = 0  # times a worker died
         self._executor: ProcessPoolExecutor | None = None
+        self._pending: deque[_Chunk] = deque()  # chunks submitted, in input order
 
     def map(
         self, events: Iterable[E], job_of: Callable[[E], J | None]
@@ -90,14 +91,16 @@ class OrderedPool(Generic[J, R]):
                 yield event, (None if job is None else self.func(job))
             return
         source = iter(events)
-        pending: deque[_Chunk] = deque()
+        self._pending = pending = deque()
         current: _Chunk = _Chunk()
         exhausted = False
         in_flight = 0
         while True:
             # Top the window up, unless chunks of a broken pool wait to run alone.
-            while not exhausted and not _isolating(pending) and (
-                len(pending) < WINDOW_CHUNKS * self.workers and in_flight < WINDOW_BYTES
+            while (
+                not exhausted
+                and not _isolating(pending)
+                and (len(pending) < WINDOW_CHUNKS * self.workers and in_flight < WINDOW_BYTES)
             ):
                 try:
                     event = next(source)
@@ -112,17 +115,15 @@ class OrderedPool(Generic[J, R]):
                     current.size += self.size_of(job)
                 if current.full():
                     in_flight += self._submit(current)
-                    pending.append(current)
                     current = _Chunk()
             if exhausted and current.events:
                 in_flight += self._submit(current)
-                pending.append(current)
                 current = _Chunk()
             if not pending:
                 return
             chunk = pending.popleft()
             in_flight -= chunk.size
-            results = iter(self._collect(chunk, pending))
+            results = iter(self._collect(chunk))
             for event, has_job in zip(chunk.events, chunk.has_job, strict=True):
                 yield event, (next(results) if has_job else None)
 
@@ -151,11 +152,15 @@ class OrderedPool(Generic[J, R]):
         return self._executor
 
     def _submit(self, chunk: _Chunk) -> int:
-        if chunk.jobs:
-            chunk.future = self._pool().submit(_run, self.func, chunk.jobs)
+        if chunk.jobs and not _isolating(self._pending):
+            try:
+                chunk.future = self._pool().submit(_run, self.func, chunk.jobs)
+            except BrokenProcessPool:  # a worker died while idle
+                self._broken()
+        self._pending.append(chunk)
         return chunk.size
 
-    def _collect(self, chunk: _Chunk, pending: deque[_Chunk]) -> list[R | Crashed]:
+    def _collect(self, chunk: _Chunk) -> list[R | Crashed]:
         if not chunk.jobs:
             return []
         if chunk.future is not None:
@@ -163,24 +168,34 @@ class OrderedPool(Generic[J, R]):
                 return chunk.future.result()
             except BrokenProcessPool:
                 self._broken()
-                for waiting in pending:  # their futures died with the pool
-                    waiting.future = None
         return [self._alone(job) for job in chunk.jobs]
 
     def _alone(self, job: J) -> R | Crashed:
         """Run one job with nothing else in flight, so a second death is its own."""
         try:
-            return self._pool().submit(_run, self.func, [job]).result()[0]
+            future = self._pool().submit(_run, self.func, [job])
+        except BrokenProcessPool:  # a worker died while idle: not this job's doing
+            self._broken()
+            future = self._pool().submit(_run, self.func, [job])
+        try:
+            return future.result()[0]
         except BrokenProcessPool as exc:
             self._broken()
             return Crashed(f"the worker process died twice on this page ({exc})"[:300])
 
     def _broken(self) -> None:
+        """Replace a pool a worker died in; chunks that were in flight run again alone."""
         self.crashes += 1
         log.warning("an ingest worker process died; its pages run again one at a time")
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        for chunk in self._pending:
+            future = chunk.future
+            if future is not None and (
+                not future.done() or future.cancelled() or future.exception() is not None
+            ):
+                chunk.future = None
 
 
 def _isolating(pending: deque[_Chunk]) -> bool:

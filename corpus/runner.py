@@ -20,6 +20,7 @@ from corpus.errors import UserError
 from corpus.export import export
 from corpus.ingest import IngestStats, ingest_paths
 from corpus.locks import file_lock, run_lock_path
+from corpus.pool import default_workers
 from corpus.store import Store
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,11 @@ def _run(config: RunConfig, progress: Progress | None) -> RunResult:
     config.warc_dir.mkdir(parents=True, exist_ok=True)
     with Store.open(config.db, create=True) as store:
         ingest_stats = ingest_paths(
-            store, [config.warc_dir], progress=progress, sites_dir=config.sites_dir
+            store,
+            [config.warc_dir],
+            progress=progress,
+            sites_dir=config.sites_dir,
+            workers=config.workers or default_workers(),
         )
         timings["ingest_s"] = time.monotonic() - mark
         mark = time.monotonic()
