@@ -40,6 +40,8 @@ class RunConfig:
     sites_dir: Path | None = None  # profiles of your own; default: crawler/sites/
     crawl_settings: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
     workers: int | None = None  # ingest worker processes; None: one per CPU
+    redis_url: str | None = None  # [crawl] redis_url: crawl processes share one frontier
+    dedup_storage: dict[str, Any] | None = None  # [dedup] lsh = "redis": the LSH in Redis
 
 
 class _Reader:
@@ -109,6 +111,20 @@ def load_config(path: Path) -> RunConfig:
     if refresh is not None and (not math.isfinite(refresh) or refresh < 0):
         raise UserError(f"{path}: [crawl] refresh_after_days must be 0 or more, not {refresh}")
     sites_dir = crawl.get("sites_dir", (str,))
+    redis_url = crawl.get("redis_url", (str,))
+    _check_redis_url(path, "[crawl] redis_url", redis_url)
+    dedup = _Reader(path, "dedup", data.get("dedup", {}))
+    lsh = dedup.get("lsh", (str,), "local")
+    if lsh not in ("local", "redis"):
+        raise UserError(f"{path}: [dedup] lsh must be 'local' or 'redis', not {lsh!r}")
+    dedup_storage = None
+    if lsh == "redis":
+        url = dedup.get("redis_url", (str,), redis_url)
+        if url is None:
+            raise UserError(f"{path}: [dedup] lsh = 'redis' needs redis_url (here or in [crawl])")
+        _check_redis_url(path, "[dedup] redis_url", url)
+        namespace = dedup.get("namespace", (str,), "aidcorpus-dedup")
+        dedup_storage = {"type": "redis", "url": url, "basename": namespace}
     workers = corpus.get("workers", (int,))
     if workers is not None and workers < 1:
         raise UserError(f"{path}: [corpus] workers must be 1 or more, not {workers}")
@@ -129,7 +145,14 @@ def load_config(path: Path) -> RunConfig:
         sites_dir=root / sites_dir if sites_dir else None,
         crawl_settings=dict(scrapy),
         workers=workers,
+        redis_url=redis_url,
+        dedup_storage=dedup_storage,
     )
+
+
+def _check_redis_url(path: Path, key: str, url: str | None) -> None:
+    if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise UserError(f"{path}: {key} must be a redis://host:port/db URL, not {url!r}")
 
 
 SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")

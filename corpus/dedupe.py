@@ -48,10 +48,20 @@ def sign(text: str, params: DedupParams) -> Signed:
 class CorpusDeduper:
     """A dedup.Deduper whose `lookup` reads the store, synchronised with it on open."""
 
-    def __init__(self, store: Store, index_dir: Path, *, fresh: bool = False) -> None:
-        """Open the index (or, with `fresh`, discard whatever is there unread and rebuild)."""
+    def __init__(
+        self,
+        store: Store,
+        index_dir: Path,
+        *,
+        fresh: bool = False,
+        storage_config: dict | None = None,
+    ) -> None:
+        """Open the index (or, with `fresh`, discard whatever is there unread and rebuild).
+        `storage_config`: {"type": "redis", "url": ..., "basename": ...} shares the LSH
+        bands in Redis (dedup.redis_lsh); the rest of the index stays in `index_dir`."""
         self.store = store
         self.index_dir = index_dir
+        self.storage_config = storage_config
         if fresh:
             _discard(index_dir)
             self.engine = self._open()
@@ -62,7 +72,9 @@ class CorpusDeduper:
 
     def _open(self) -> Deduper:
         try:
-            return Deduper(self.index_dir, lookup=self._lookup)
+            return Deduper(
+                self.index_dir, lookup=self._lookup, storage_config=self.storage_config
+            )
         except ParamsMismatch:
             raise
         except Exception as exc:  # a truncated or foreign index: say so, point at the fix

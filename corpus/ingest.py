@@ -126,6 +126,7 @@ def ingest_paths(
     force: bool = False,
     follow_symlinks: bool = False,
     workers: int = 1,
+    storage_config: dict | None = None,
 ) -> IngestStats:
     """Ingest files and folders into `store`; see `aidcorpus ingest --help`.
 
@@ -134,6 +135,7 @@ def ingest_paths(
     `force` re-reads files already ingested (retrying their dropped pages). Symlinks in
     folders are skipped unless `follow_symlinks`. `workers` > 1 extracts in that many
     worker processes (corpus.pool.default_workers(): one per CPU); the result is the same.
+    `storage_config` puts the dedup LSH in Redis (corpus.dedupe.CorpusDeduper).
     """
     from corpus.ingest_run import IngestRun
 
@@ -147,7 +149,9 @@ def ingest_paths(
             progress(f"waiting for another ingest into {store.path} to finish")
 
     with file_lock(writer_lock_path(store.path), wait=True, on_wait=waiting):
-        run = IngestRun(store, index, batch_size, topic_gate, progress, sites_dir, force)
+        run = IngestRun(
+            store, index, batch_size, topic_gate, progress, sites_dir, force, storage_config
+        )
         try:
             run.ingest(sources, workers)
             run.flush()

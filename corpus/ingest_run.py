@@ -84,10 +84,11 @@ class IngestRun:
         progress: Callable[[str], None] | None,
         sites_dir: Path | None,
         force: bool = False,
+        storage_config: dict | None = None,
     ) -> None:
         self.store = store
         store.ensure_file_keys()
-        self.dedup = CorpusDeduper(store, index_dir)
+        self.dedup = CorpusDeduper(store, index_dir, storage_config=storage_config)
         self.batch_size = batch_size
         self.gate = gate
         self.progress = progress

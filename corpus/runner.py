@@ -133,6 +133,7 @@ def _run(config: RunConfig, progress: Progress | None) -> RunResult:
             progress=progress,
             sites_dir=config.sites_dir,
             workers=config.workers or default_workers(),
+            storage_config=config.dedup_storage,
         )
         timings["ingest_s"] = time.monotonic() - mark
         mark = time.monotonic()

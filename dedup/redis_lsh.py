@@ -48,8 +48,12 @@ class RedisLSH:
         import redis  # the `redis` extra: only needed for the Redis storage
 
         self.params = params
-        self.basename = bytes(config.get("basename", DEFAULT_BASENAME))
-        self.client = redis.Redis(**config.get("redis", {}))
+        basename = config.get("basename", DEFAULT_BASENAME)
+        self.basename = basename.encode() if isinstance(basename, str) else bytes(basename)
+        if config.get("url"):  # aidcorpus.toml [dedup] redis_url: redis://host:port/db
+            self.client = redis.Redis.from_url(config["url"], socket_timeout=30)
+        else:
+            self.client = redis.Redis(**config.get("redis", {}))
         self._tables = [
             self.basename + b"_bucket_" + struct.pack(">H", i) for i in range(params.bands)
         ]
