@@ -1,7 +1,8 @@
 """Ingest inputs -> Pages: WARC(.gz) files, HTML files, plain-text files and folders of them.
 
-A WARC response record carrying `WARC-Aidcorpus-Part-Of` is a part of a multi-page article;
-the parts of one article are grouped so ingest can stitch them (crawler/warc.py writes them).
+WARC records are read by the contract of crawler/records.py: articles, URL-list pages and the
+parts of multi-page articles are documents (parts grouped by their first page and stitched in
+order); list pages, feeds, sitemaps and unconfirmed pages are not.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from crawler.records import read_meta
 from extract.decode import decode_html
 from extract.types import Page
 
@@ -177,13 +179,12 @@ def _read_warc(path: Path) -> Iterator[Input]:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 status = int(record.http_headers.get_statuscode() or 0)
-                kind = record.rec_headers.get_header("WARC-Aidcorpus-Kind")
+                meta = read_meta(record)
                 # Our crawler labels list pages, feeds and sitemaps: they are not documents.
-                if kind not in (None, "article"):
+                if not meta.is_document:
                     continue
                 if not 200 <= status < 300:
-                    url = record.rec_headers.get_header("WARC-Target-URI") or ""
-                    yield Input(Page(url=url, body=b""), status=status)
+                    yield Input(Page(url=meta.url, body=b""), status=status)
                     continue
                 body = record.content_stream().read()
                 if getattr(record.raw_stream, "limit", 0):
@@ -191,16 +192,14 @@ def _read_warc(path: Path) -> Iterator[Input]:
                     # before warcio's recovery ran. Keep what came before, report the rest.
                     raise InputError(f"{path}: WARC file is truncated (last record incomplete)")
                 page = Page(
-                    url=record.rec_headers.get_header("WARC-Target-URI") or "",
+                    url=meta.url,
                     body=body,
                     headers=tuple(record.http_headers.headers),
-                    fetched=record.rec_headers.get_header("WARC-Date"),
-                    site=record.rec_headers.get_header("WARC-Aidcorpus-Site"),
+                    fetched=meta.fetched,
+                    site=meta.site,
                 )
-                part_of = record.rec_headers.get_header("WARC-Aidcorpus-Part-Of")
-                if part_of:
-                    number = int(record.rec_headers.get_header("WARC-Aidcorpus-Part") or 1)
-                    parts.setdefault(part_of, []).append((number, page))
+                if meta.part_of:
+                    parts.setdefault(meta.part_of, []).append((meta.part or 1, page))
                     continue
                 yield Input(page)
             size = path.stat().st_size
@@ -212,7 +211,16 @@ def _read_warc(path: Path) -> Iterator[Input]:
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: WARC file is truncated or corrupt ({exc})") from None
     for first_url, numbered in parts.items():
-        ordered = [p for _, p in sorted(numbered, key=lambda np: np[0])]
-        first = next((p for p in ordered if p.url == first_url), ordered[0])
-        rest = tuple(p for p in ordered if p is not first)
-        yield Input(first, rest)
+        yield stitch(first_url, numbered)
+
+
+def stitch(first_url: str, numbered: list[tuple[int, Page]]) -> Input:
+    """The pages of one multi-page article, in part order: the first page and the rest.
+    A page fetched twice (a rerun after a kill) counts once."""
+    by_number: dict[int, Page] = {}
+    for number, page in numbered:
+        by_number[number] = page  # the later copy of a repeated part wins
+    ordered = [by_number[n] for n in sorted(by_number)]
+    first = next((p for p in ordered if p.url == first_url), ordered[0])
+    rest = tuple(p for p in ordered if p is not first)
+    return Input(first, rest)

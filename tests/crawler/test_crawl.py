@@ -88,7 +88,7 @@ def test_state_and_topic_verdicts(run: Run) -> None:
         for bad in ("loop", "loop2"):  # refused: settled, not re-queued as pending
             page = state.get(run.base + f"/bad/{bad}.html")
             assert page is not None and page.status == -1, bad
-        assert not [u for u, _ in state.pending("test-bad") if "/loop" in u]
+        assert not [u for u, _, _ in state.pending("test-bad") if "/loop" in u]
     finally:
         state.close()
     assert run.first.articles_kept >= 7 and run.first.articles_skipped >= 6
