@@ -201,25 +201,30 @@ def keep_quiet(settings: Any) -> None:
 
 
 def _log_to(spec: dict[str, Any], settings: Any) -> None:
-    """Scrapy's log to a rotating file; stderr gets warnings and errors only."""
-    root = logging.getLogger()
-    root.setLevel(logging.DEBUG)
+    """With a log file: Scrapy's log there (rotated), stderr gets `stderr_level` and up.
+    Without: Scrapy's log on stderr at LOG_LEVEL, as `scrapy crawl` prints it."""
+    level = logging.getLevelName(settings.get("LOG_LEVEL"))
+    wanted = logging.getLevelName(spec.get("stderr_level") or "WARNING")
     stderr = logging.StreamHandler(sys.stderr)
-    stderr.setLevel(spec.get("stderr_level") or "WARNING")
-    stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root.addHandler(stderr)
+    handlers: list[logging.Handler] = [stderr]
     if spec.get("log_file"):
         path = Path(spec["log_file"])
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8"
         )
-        handler.setLevel(settings.get("LOG_LEVEL"))
+        handler.setLevel(level)
         handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
-        root.addHandler(handler)
-    else:  # no file: Scrapy's own log on stderr, as `scrapy crawl` prints it
-        stderr.setLevel(min(stderr.level, logging.getLevelName(settings.get("LOG_LEVEL"))))
+        handlers.append(handler)
+        stderr.setLevel(wanted)
+        stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    else:
+        stderr.setLevel(wanted if wanted >= logging.ERROR else min(wanted, level))
         stderr.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
+    root = logging.getLogger()
+    root.setLevel(min(h.level for h in handlers))  # no records nobody will write
+    for handler in handlers:
+        root.addHandler(handler)
 
 
 def _sum_stats(all_stats: list[dict[str, Any]]) -> tuple[dict[str, int], list[str]]:
