@@ -84,10 +84,12 @@ NOT_PAGE_EXTENSIONS = (
     ".wps", ".ofd", ".m3u8",
 )  # fmt: skip
 _LISTY = re.compile(
-    r"(?:^|[/_\-.])(?:index|list|default|node|col|column|channel|category|tags?|search|more"
+    r"(?:^|[/_\-.])(?:index|list|default|node|col|column|channel|category|tags?|search"
     r"|about|login|register|sitemap|rss|special|zt|topic)(?:[_\-.\d]|$)",
     re.I,
 )
+# Query keys that name one document (`?p=1700`, `?NewsID=4173`, `?detailsid=2359`).
+_ID_KEY = re.compile(r"^(?:p|id|aid|tid|pid|docid|[a-z]*_?id)$", re.I)
 _YEAR_MONTH = re.compile(r"/(?:19|20)\d{2}(?:[-_]?\d{2})?/")
 _ID = re.compile(r"\d{5,}|[0-9a-fA-F]{16,}|(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{20,}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -115,43 +117,64 @@ def trap_param(url: str) -> str | None:
     return None
 
 
-def article_score(url: str, anchor: str = "") -> int:
-    """How much `url` (and its anchor text) looks like an article page; >= 3 looks like one."""
+def article_score(url: str, anchor: str = "", *, headlines: bool = False) -> int:
+    """How much `url` looks like an article page; >= 3 looks like one. Evidence: a date and
+    an id in the path or query, an article extension, not a list/about/login name, a
+    headline for anchor text, and (`headlines`) a place in a block of headline links."""
     try:
-        path = urlsplit(url).path
+        parts = urlsplit(url)
     except ValueError:
         return -9
-    lower = path.lower()
+    path, lower = parts.path, parts.path.lower()
     if lower.endswith(NOT_PAGE_EXTENSIONS):
         return -9
     segs = [s for s in path.split("/") if s]
-    if not segs:
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if not segs and not query:
         return -9  # a home page
     score = 0
     if url_date(url) is not None or _YEAR_MONTH.search(path):
         score += 2
     tail = "/".join(segs[-2:])
-    if _ID.search(tail):
+    ids = [v for k, v in query if _ID_KEY.match(k) and v.isdigit()]
+    if _ID.search(tail) or any(len(v) >= 3 for v in ids):
         score += 2
-    elif re.search(r"\d{3,}", segs[-1]):
+    elif re.search(r"\d{3,}", segs[-1] if segs else "") or ids:
         score += 1
     if lower.endswith(ARTICLE_EXTENSIONS):
         score += 1
     elif path.endswith("/"):
         score -= 1
-    if _LISTY.search("/" + segs[-1]):
+    if segs and _LISTY.search("/" + segs[-1]):
         score -= 3
     if anchor:
         han = len(_CJK.findall(anchor))
-        if han >= 8 or len(anchor) >= 24:
+        if han >= 6 or len(anchor) >= 24:
             score += 1
         elif len(anchor) <= 4:
             score -= 1
+    if headlines:
+        score += 1
     return score
 
 
-def looks_like_article(url: str, anchor: str = "") -> bool:
-    return article_score(url, anchor) >= 3
+def looks_like_article(url: str, anchor: str = "", *, headlines: bool = False) -> bool:
+    return article_score(url, anchor, headlines=headlines) >= 3
+
+
+HEADLINE_BLOCK = 4  # links in a block, most with headline-like anchors: a list of articles
+
+
+def headline_blocks(links: list[tuple[int, str]]) -> set[int]:
+    """Blocks (ids from pagetext.Link.block) holding at least HEADLINE_BLOCK links of which
+    most have headline-like anchors (six or more Han characters): lists of articles."""
+    total: Counter[int] = Counter()
+    long: Counter[int] = Counter()
+    for block, text in links:
+        if block:
+            total[block] += 1
+            long[block] += len(_CJK.findall(text)) >= 6
+    return {b for b, n in total.items() if n >= HEADLINE_BLOCK and long[b] * 5 >= n * 3}
 
 
 # --- page evidence --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from crawler.canon import canonical_url
 from crawler.discovery import (
@@ -22,6 +23,7 @@ from crawler.discovery import (
     PROBING,
     TRAP,
     ShapeBook,
+    headline_blocks,
     looks_like_article,
     trap_param,
     url_shape,
@@ -98,6 +100,8 @@ class Frontier:
         """Article and list links of a discovery page (not yet admitted); `gate` overrides
         the profile's gate_links."""
         gate = self.site.gate_links if gate is None else gate
+        links = list(links)
+        headlines = headline_blocks([(x.block, x.text) for x in links])
         out: list[Link] = []
         for link in links:
             url = link.url
@@ -109,21 +113,23 @@ class Frontier:
                 out.append(Link(url, ARTICLE, depth, "pattern"))
             elif lists and self.list_re is not None and self.list_re.search(url):
                 out.append(Link(url, LIST, depth))
-            elif self._article_looking(link):
+            elif self._article_looking(link, link.block in headlines):
                 self.drift.article_links.add(url)
                 if gate and self._off_topic(link):
                     continue
                 out.append(Link(url, CANDIDATE, depth))
         return out
 
-    def _article_looking(self, link: PageLink) -> bool:
+    def _article_looking(self, link: PageLink, headlines: bool) -> bool:
         if not self.site.discover:
             return False
         try:
-            host = canonical_url(link.url).split("/", 3)[2].split(":")[0]
-        except IndexError:
+            host = (urlsplit(link.url).hostname or "").lower()
+        except ValueError:
             return False
-        return host_allowed(host, self.domains) and looks_like_article(link.url, link.text)
+        if not host_allowed(host, self.domains):
+            return False
+        return looks_like_article(link.url, link.text, headlines=headlines)
 
     def _off_topic(self, link: PageLink) -> bool:
         if not link_terms(link, self.site.topic_terms):
@@ -163,14 +169,14 @@ class Frontier:
                 continue
             if link.kind == LIST and not self._list_ok(link):
                 continue
+            if link.kind in (ARTICLE, "url", CANDIDATE) and self.seen(link.url):
+                self.requested.add(canon)  # archived whole (or found not an article) lately
+                continue
             if link.kind == CANDIDATE:
                 decided = self._candidate(link)
                 if decided is None:
                     continue
                 link = decided
-            if link.kind in (ARTICLE, "url") and self.seen(link.url):
-                self.requested.add(canon)
-                continue
             if link.kind != CANDIDATE:
                 if self.pages >= self.site.max_pages:
                     self.stat("budget/pages")

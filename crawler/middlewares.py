@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -213,3 +214,48 @@ class RedirectGuardMiddleware(_RedirectGuard, RedirectMiddleware):
 
 class MetaRefreshGuardMiddleware(_RedirectGuard, MetaRefreshMiddleware):
     """Scrapy's MetaRefreshMiddleware with loop refusal (replaces it at 580)."""
+
+
+class HostConcurrencyMiddleware:
+    """At most CONCURRENT_REQUESTS_PER_DOMAIN requests per host on the wire, always.
+
+    Scrapy 2.19's downloader counts a transfer only once its coroutine runs, so with no
+    download delay a slot starts every queued request at once (8 measured against a limit
+    of 2). This last downloader middleware holds the excess until a transfer of the same
+    host ends (the public `request_left_downloader` signal)."""
+
+    KEY = "aidcorpus_host_slot"
+
+    def __init__(self, crawler: Crawler):
+        self.limit = crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        self.busy: dict[str, int] = {}
+        self.waiting: dict[str, deque[tuple[Deferred[None], Request]]] = {}
+        crawler.signals.connect(self._left, signal=signals.request_left_downloader)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostConcurrencyMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> Deferred[None] | None:
+        if self.limit <= 0 or self.KEY in request.meta:
+            return None
+        key = request.meta.get("download_slot") or urlsplit(request.url).hostname or ""
+        if self.busy.get(key, 0) < self.limit:
+            self.busy[key] = self.busy.get(key, 0) + 1
+            request.meta[self.KEY] = key
+            return None
+        waiter: Deferred[None] = Deferred()
+        self.waiting.setdefault(key, deque()).append((waiter, request))
+        return waiter
+
+    def _left(self, request: Request) -> None:
+        key = request.meta.pop(self.KEY, None)
+        if key is None:
+            return
+        queue = self.waiting.get(key)
+        if queue:  # hand the freed place straight to the next request of this host
+            waiter, nxt = queue.popleft()
+            nxt.meta[self.KEY] = key
+            waiter.callback(None)
+        else:
+            self.busy[key] -= 1

@@ -87,6 +87,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RedirectGuardMiddleware": 600,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.MetaRefreshGuardMiddleware": 580,
+    # last before the wire: CONCURRENT_REQUESTS_PER_DOMAIN held even with no delay
+    "crawler.middlewares.HostConcurrencyMiddleware": 990,
 }
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # the frontier bounds depth

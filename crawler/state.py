@@ -19,7 +19,7 @@ from pathlib import Path
 
 from crawler.canon import canonical_url
 from crawler.discovery import ShapeBook, ShapeCount
-from crawler.records import ARTICLE_KINDS, PART_KIND
+from crawler.records import ARTICLE_KINDS, PAGE, PART_KIND
 from crawler.warc import FetchRecord, now_iso
 
 SCHEMA = """
@@ -160,7 +160,10 @@ class CrawlState:
 
     def record(self, rec: FetchRecord) -> None:
         """A response whose WARC record is flushed."""
-        complete = int(rec.last_part and rec.kind in ARTICLE_KINDS and rec.part_of is None)
+        # an article with all its parts, or a page found not to be one (not probed again
+        # until refresh_after_days)
+        whole = rec.kind in ARTICLE_KINDS or rec.kind == PAGE
+        complete = int(rec.last_part and whole and rec.part_of is None)
         values = (
             rec.url,
             rec.site,
