@@ -39,10 +39,23 @@ def forbidden_address(addr: str) -> bool:
 
 
 class AddressGuard:
-    """Per-crawl cache of verdicts by host (not module state: one guard per crawler)."""
+    """Per-crawl cache of verdicts by host (not module state: one guard per crawler).
+    `allowed`: addresses or networks let through although not public (an intranet host;
+    tests use one loopback address and forbid the rest of 127.0.0.0/8)."""
 
-    def __init__(self) -> None:
+    def __init__(self, allowed: list[str] | tuple[str, ...] = ()) -> None:
         self._verdicts: dict[str, bool] = {}  # host -> forbidden
+        self._allowed = [ipaddress.ip_network(a, strict=False) for a in allowed]
+
+    def forbidden(self, addr: str) -> bool:
+        if self._allowed:
+            try:
+                ip = ipaddress.ip_address(addr.split("%", 1)[0])
+            except ValueError:
+                return True
+            if any(ip in net for net in self._allowed):
+                return False
+        return forbidden_address(addr)
 
     def cached(self, host: str) -> bool | None:
         return self._verdicts.get(host)
@@ -56,6 +69,6 @@ class AddressGuard:
             addresses = [str(info[4][0]) for info in infos]
         except (OSError, UnicodeError, ValueError):
             addresses = []  # unresolvable: the download fails on its own, counted as error
-        verdict = any(forbidden_address(a) for a in addresses)
+        verdict = any(self.forbidden(a) for a in addresses)
         self._verdicts[host] = verdict
         return verdict

@@ -1,8 +1,9 @@
 """Safety limits, redirect loops and Retry-After back-off.
 
-Reads AIDCORPUS_MAX_BODY, AIDCORPUS_ALLOW_LOCAL, RETRY_AFTER_MAX, RETRY_AFTER_DEFAULT,
-REDIRECT_MAX_TIMES and the spider's `allowed_domains` (Scrapy's convention). Refusals raise
-IgnoreRequest and count `refused/<reason>` stats. The address guard is crawler/guard.py.
+Reads AIDCORPUS_MAX_BODY, AIDCORPUS_ALLOW_LOCAL, AIDCORPUS_ALLOWED_ADDRESSES,
+RETRY_AFTER_MAX, RETRY_AFTER_DEFAULT, REDIRECT_MAX_TIMES, CONCURRENT_REQUESTS_PER_DOMAIN and
+the spider's `allowed_domains` (Scrapy's convention). Refusals raise IgnoreRequest and count
+`refused/<reason>` stats. The address guard is crawler/guard.py.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class SafetyMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.allow_local = crawler.settings.getbool("AIDCORPUS_ALLOW_LOCAL")
-        self.guard = AddressGuard()
+        self.guard = AddressGuard(crawler.settings.getlist("AIDCORPUS_ALLOWED_ADDRESSES"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SafetyMiddleware:

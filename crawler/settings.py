@@ -67,6 +67,7 @@ REDIRECT_MAX_TIMES = 5
 # refused link is never re-queued by a later run (Scrapy's DepthMiddleware is off).
 DEPTH_LIMIT = 100
 AIDCORPUS_ALLOW_LOCAL = False  # set per crawl for local profiles: the address guard is off
+AIDCORPUS_ALLOWED_ADDRESSES: list[str] = []  # non-public addresses/networks let through anyway
 AIDCORPUS_SITES_DIR = ""  # `scrapy crawl portal -a site=NAME`: profiles (default built-in)
 AIDCORPUS_BASE_URL = ""  # ... and the base URL of a local profile
 AIDCORPUS_REFRESH_AFTER_DAYS = 0  # > 0 overrides every profile's refresh_after_days

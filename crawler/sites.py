@@ -126,6 +126,22 @@ class Site:
         )
 
 
+def site_to_dict(site: Site) -> dict[str, Any]:
+    """A Site as plain JSON-able data (for a crawl child's job spec)."""
+    return dataclasses.asdict(site)
+
+
+def site_from_dict(data: dict[str, Any]) -> Site:
+    values = dict(data)
+    for key in ("start_urls", "sitemaps", "feeds", "allowed_domains", "topic_terms"):
+        values[key] = tuple(values.get(key) or ())
+    if values.get("search") is not None:
+        search = dict(values["search"])
+        search["terms"] = tuple(search.get("terms") or ())
+        values["search"] = SearchSpec(**search)
+    return Site(**values)
+
+
 def _host(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower()
