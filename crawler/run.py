@@ -264,10 +264,7 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     process = CrawlerProcess(settings, install_root_handler=False)
     crawlers = []
     for spider_cls, site in jobs:
-        crawler = process.create_crawler(spider_cls)
-        # per crawler (each has its own copy): the address guard is off for local profiles
-        local = site.local or crawler.settings.getbool("AIDCORPUS_ALLOW_LOCAL")
-        crawler.settings.set("AIDCORPUS_ALLOW_LOCAL", local, priority="cmdline")
+        crawler = process.create_crawler(spider_cls)  # its own settings: see from_crawler
         crawlers.append(crawler)
         process.crawl(crawler, site=site, state=state)
     process.start()

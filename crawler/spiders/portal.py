@@ -70,6 +70,8 @@ class PortalSpider(Spider):
             kwargs.setdefault("sites_dir", settings.get("AIDCORPUS_SITES_DIR") or None)
             kwargs.setdefault("base_url", settings.get("AIDCORPUS_BASE_URL") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.site.local:  # before Scrapy freezes the settings: the guard lets it through
+            settings.set("AIDCORPUS_ALLOW_LOCAL", True, priority="spider")
         days = settings.getfloat("AIDCORPUS_REFRESH_AFTER_DAYS", 0)
         if days > 0:
             spider.site = dataclasses.replace(spider.site, refresh_after_days=days)

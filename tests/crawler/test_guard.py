@@ -128,7 +128,7 @@ def test_every_spelling_of_loopback_is_refused_after_redirects(
 def test_check_site_uses_the_same_guard(
     servers: tuple[str, int, list[str]], tmp_path: Path
 ) -> None:
-    base, port, forbidden_hits = servers
+    base, _, forbidden_hits = servers
     report = check_site(
         "redirecting", sites_dir=_profile(tmp_path / "sites", base), delay=0, timeout=5,
         max_pages=len(SPELLINGS) + 1, settings={"AIDCORPUS_ALLOWED_ADDRESSES": ["127.0.0.2"]},
