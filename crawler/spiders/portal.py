@@ -72,7 +72,7 @@ class PortalSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider.site.local:  # before Scrapy freezes the settings: the guard lets it through
             settings.set("AIDCORPUS_ALLOW_LOCAL", True, priority="spider")
-        days = settings.getfloat("AIDCORPUS_REFRESH_AFTER_DAYS", 0)
+        days = settings.getfloat("AIDCORPUS_REFRESH_AFTER_DAYS")
         if days > 0:
             spider.site = dataclasses.replace(spider.site, refresh_after_days=days)
         path = settings.get("CRAWL_STATE_PATH")
