@@ -46,8 +46,9 @@ def test_crawl_then_ingest_stores_articles_whole_and_url_lists(tmp_path: Path) -
 def test_url_list_alone_is_ingested(tmp_path: Path) -> None:
     with serve(Portal()) as srv:
         urls = [srv.base + article_path(i) for i in (1, 2, 3)]
+        local = {**FAST, "AIDCORPUS_ALLOW_LOCAL": True}
         crawl(["only-urls"], urls=urls, warc_dir=tmp_path / "warc",
-              state_path=tmp_path / "s.sqlite", settings={**FAST, "AIDCORPUS_ALLOW_LOCAL": True})  # fmt: skip
+              state_path=tmp_path / "s.sqlite", settings=local)  # fmt: skip
     with Store.open(tmp_path / "c.db", create=True) as store:
         stats = ingest_paths(store, [tmp_path / "warc"], topic_gate="off")
     assert stats.stored == 3  # was 0: ingest dropped every "url" record
