@@ -226,6 +226,7 @@ class ShapeCount:
     role: str = PROBING
     confirmed: int = 0
     refuted: int = 0
+    dry: int = 0  # list pages of this shape in a row (across runs) that gave nothing new
 
 
 @dataclass(slots=True)
@@ -238,7 +239,6 @@ class ShapeBook:
     known: dict[tuple[str, str], ShapeCount] = field(default_factory=dict)
     changed: set[tuple[str, str]] = field(default_factory=set)
     in_flight: Counter[tuple[str, str]] = field(default_factory=Counter)
-    dry: Counter[tuple[str, str]] = field(default_factory=Counter)
     exempt: set[tuple[str, str]] = field(default_factory=set)  # start pages' shapes
 
     def role(self, shape: tuple[str, str]) -> str:
@@ -276,19 +276,28 @@ class ShapeBook:
         self.changed.add(shape)
         return count.role
 
+    def dry(self, shape: tuple[str, str]) -> int:
+        count = self.known.get(shape)
+        return count.dry if count is not None else 0
+
     def list_yield(self, shape: tuple[str, str], new_links: int) -> bool:
         """Count a list page of `shape` that gave `new_links` article links new to this run;
-        True when the shape has just become a trap."""
+        True when the shape has just become a trap. Dry pages add up across runs, so a
+        trap cut short by a run's max_list_pages is still caught by a later run."""
         if shape in self.exempt:
             return False
+        count = self.known.get(shape)
         if new_links:
-            self.dry[shape] = 0
+            if count is not None and count.dry:
+                count.dry = 0
+                self.changed.add(shape)
             return False
-        self.dry[shape] += 1
-        if self.dry[shape] < TRAP_DRY_PAGES or self.role(shape) == TRAP:
-            return False
-        self.known.setdefault(shape, ShapeCount()).role = TRAP
+        count = self.known.setdefault(shape, ShapeCount())
+        count.dry += 1
         self.changed.add(shape)
+        if count.dry < TRAP_DRY_PAGES or count.role == TRAP:
+            return False
+        count.role = TRAP
         return True
 
     def learned(self) -> list[str]:

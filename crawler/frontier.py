@@ -11,6 +11,7 @@ Refused links are never noted in the crawl state, so no later run re-queues them
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -47,6 +48,11 @@ class Link:
     kind: str
     depth: int
     found_by: str | None = None  # articles: "pattern", "shape" (learned) or "probe"
+    deferred: bool = False  # over this run's page budget: noted for the next run, not requested
+
+    @property
+    def requested(self) -> bool:
+        return self.kind != CANDIDATE and not self.deferred
 
 
 @dataclass(slots=True)
@@ -157,8 +163,9 @@ class Frontier:
     # --- admission ------------------------------------------------------------------------
 
     def admit(self, links: Iterable[Link]) -> list[Link]:
-        """The links to request now; held candidates are returned with kind CANDIDATE too
-        (the spider notes them in the state but does not request them)."""
+        """The links to note in the crawl state; request those with `requested` (held
+        candidates and articles over the page budget wait for a later run, at their depth).
+        Lists refused by depth, budget or trap are not returned: no run re-queues them."""
         out: list[Link] = []
         for link in links:
             canon = canonical_url(link.url)
@@ -168,6 +175,9 @@ class Frontier:
                 self.stat("trap/depth")
                 continue
             if link.kind == LIST and not self._list_ok(link):
+                if self.list_pages >= self.site.max_list_pages and self._may_defer(link):
+                    self.requested.add(canon)  # a later run goes on from here, at its depth
+                    out.append(dataclasses.replace(link, deferred=True))
                 continue
             if link.kind in (ARTICLE, "url", CANDIDATE) and self.seen(link.url):
                 self.requested.add(canon)  # archived whole (or found not an article) lately
@@ -180,6 +190,9 @@ class Frontier:
             if link.kind != CANDIDATE:
                 if self.pages >= self.site.max_pages:
                     self.stat("budget/pages")
+                    if self._may_defer(link):  # the next run fetches it, at its depth
+                        self.requested.add(canon)
+                        out.append(dataclasses.replace(link, found_by=None, deferred=True))
                     continue
                 self.pages += 1
                 if link.kind == LIST:
@@ -190,6 +203,17 @@ class Frontier:
             self.requested.add(canon)
             out.append(link)
         return out
+
+    def _may_defer(self, link: Link) -> bool:
+        """Over a budget (not depth, not a trap): a later run may fetch it, at its depth."""
+        if link.kind == LIST:  # not a shape whose pages gave nothing new in this run
+            shape = url_shape(link.url)
+            return (
+                trap_param(link.url) is None
+                and self.book.role(shape) != TRAP
+                and not self.book.dry(shape)
+            )
+        return link.kind in (ARTICLE, "url")
 
     def _list_ok(self, link: Link) -> bool:
         key = trap_param(link.url)
@@ -255,5 +279,5 @@ class Frontier:
             for link in self.admit(
                 Link(r.url, CANDIDATE, r.depth) if r.kind == CANDIDATE else r for r in released
             )
-            if link.kind != CANDIDATE
+            if link.requested
         ]

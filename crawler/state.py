@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS shapes (
     role TEXT NOT NULL,        -- article | refused | trap | probing
     confirmed INTEGER NOT NULL DEFAULT 0,
     refuted INTEGER NOT NULL DEFAULT 0,
+    dry INTEGER NOT NULL DEFAULT 0,  -- list pages in a row that gave no new article link
     updated TEXT NOT NULL,
     PRIMARY KEY (site, host, template)
 );
@@ -254,24 +255,27 @@ class CrawlState:
     def shapes(self, site: str) -> ShapeBook:
         """The site's URL shapes as learned by earlier runs."""
         rows = self.db.execute(
-            "SELECT host, template, role, confirmed, refuted FROM shapes WHERE site = ?", (site,)
+            "SELECT host, template, role, confirmed, refuted, dry FROM shapes WHERE site = ?",
+            (site,),
         )
-        return ShapeBook(known={(h, t): ShapeCount(r, c, f) for h, t, r, c, f in rows})
+        return ShapeBook(known={(h, t): ShapeCount(r, c, f, d) for h, t, r, c, f, d in rows})
 
     def save_shapes(self, site: str, book: ShapeBook) -> None:
         """Write back the shapes that changed in this run."""
         rows = []
         for shape in sorted(book.changed):
             count = book.known[shape]
-            rows.append((site, *shape, count.role, count.confirmed, count.refuted, now_iso()))
+            rows.append(
+                (site, *shape, count.role, count.confirmed, count.refuted, count.dry, now_iso())
+            )
         book.changed.clear()
         if rows:
             with self._writing():
                 self.db.executemany(
-                    "INSERT INTO shapes (site, host, template, role, confirmed, refuted, updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(site, host, template) DO UPDATE"
-                    " SET role=excluded.role, confirmed=excluded.confirmed,"
-                    " refuted=excluded.refuted, updated=excluded.updated",
+                    "INSERT INTO shapes (site, host, template, role, confirmed, refuted, dry,"
+                    " updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(site, host, template)"
+                    " DO UPDATE SET role=excluded.role, confirmed=excluded.confirmed,"
+                    " refuted=excluded.refuted, dry=excluded.dry, updated=excluded.updated",
                     rows,
                 )
 

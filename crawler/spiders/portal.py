@@ -151,7 +151,7 @@ class PortalSpider(Spider):
             for depth, pairs in by_depth.items():
                 self.state.note_discovered(self.site.name, pairs, depth)
         for link in admitted:
-            if link.kind != CANDIDATE:
+            if link.requested:
                 yield self._req(link)
 
     def _seen(self, url: str) -> bool:
