@@ -94,8 +94,10 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # the frontier bounds depth
 }
-# Items (url, site, kind, WARC record id) are for feed exports; archiving is the spider's.
+# Items (url, site, kind, WARC record id) are for feed exports; archiving is the spider's,
+# and it yields items only when FEEDS or ITEM_PIPELINES (or this) asks for them.
 ITEM_PIPELINES: dict[str, int] = {}
+AIDCORPUS_YIELD_ITEMS = False
 EXTENSIONS = {
     "crawler.progress.Progress": 500,
     "scrapy.extensions.logstats.LogStats": None,

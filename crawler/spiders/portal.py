@@ -1,12 +1,14 @@
 """The one generic spider: a Site profile drives lists, sitemaps, feeds and site search.
 
 Every response is archived (WARC, then crawl state) by the spider's Archive, and the spider
-yields one small item per archived page (url, site, kind, WARC record id, status) so
-Scrapy's feed exports (`scrapy crawl portal -a site=NAME -O pages.jsonl`) list what was
-archived. Which links are requested is the Frontier's call (crawler/frontier.py); pages
-found by URL shape alone are kept as articles only when their evidence says so.
-Reads CRAWL_STATE_PATH (unless run.py hands a shared state), DEPTH_LIMIT,
-AIDCORPUS_REFRESH_AFTER_DAYS, AIDCORPUS_SITES_DIR and AIDCORPUS_BASE_URL.
+yields one small item per archived page (url, site, kind, WARC record id, status) when
+something takes items, so Scrapy's feed exports (`scrapy crawl portal -a site=NAME -O
+pages.jsonl`) list what was archived. Which links are requested is the Frontier's call
+(crawler/frontier.py); pages found by URL shape alone are kept as articles only when their
+evidence says so.
+Reads CRAWL_STATE_PATH (unless run.py hands a shared state), DEPTH_LIMIT, FEEDS,
+ITEM_PIPELINES, AIDCORPUS_YIELD_ITEMS, AIDCORPUS_REFRESH_AFTER_DAYS, AIDCORPUS_SITES_DIR and
+AIDCORPUS_BASE_URL.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class PortalSpider(Spider):
         self._own_state = False
         self.archive: Archive | None = None
         self.frontier: Frontier | None = None
+        self.yield_items = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -70,6 +73,13 @@ class PortalSpider(Spider):
             kwargs.setdefault("sites_dir", settings.get("AIDCORPUS_SITES_DIR") or None)
             kwargs.setdefault("base_url", settings.get("AIDCORPUS_BASE_URL") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # Items cost Scrapy's item machinery per page: yielded only when something takes them
+        # (feed exports such as `-O pages.jsonl`, pipelines, or AIDCORPUS_YIELD_ITEMS).
+        spider.yield_items = bool(
+            settings.getdict("FEEDS")
+            or settings.getdict("ITEM_PIPELINES")
+            or settings.getbool("AIDCORPUS_YIELD_ITEMS")
+        )
         if spider.site.local:  # before Scrapy freezes the settings: the guard lets it through
             settings.set("AIDCORPUS_ALLOW_LOCAL", True, priority="spider")
         days = settings.getfloat("AIDCORPUS_REFRESH_AFTER_DAYS")
@@ -214,6 +224,8 @@ class PortalSpider(Spider):
         )
         if self.archive is not None:
             self.archive.add(rec)
+        if not self.yield_items:
+            return
         yield {
             "url": rec.url,
             "site": rec.site,
