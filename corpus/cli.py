@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -60,6 +61,28 @@ def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse
     return parser
 
 
+def _count(text: str) -> int:
+    """A count of one or more: 0 or -1 must not quietly mean "unlimited"."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _days(text: str) -> float:
+    """A number of days: finite and not negative (nan and inf are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of days, 0 or more, not {text}")
+    return value
+
+
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, help="corpus database (SQLite file)")
 
@@ -86,11 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="base URL substituted for {base} in local profiles")
     p.add_argument(
         "--refresh-after",
-        type=float,
+        type=_days,
         metavar="DAYS",
         help="refetch stored articles older than DAYS",
     )
-    p.add_argument("--max-pages", type=int, help="stop after this many responses")
+    p.add_argument("--max-pages", type=_count, help="stop after this many responses")
     p.add_argument("--sites-dir", help="folder of your own site profiles (default: built-in)")
     p.add_argument("--log-file", help="write Scrapy's log here (rotated) instead of stderr")
 
@@ -105,13 +128,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="drop off-topic articles: auto = only pages crawled with a profile",
     )
-    p.add_argument("--batch", type=int, default=200, help="documents per transaction")
+    p.add_argument("--batch", type=_count, default=200, help="documents per transaction")
     p.add_argument("--sites-dir", help="folder of the site profiles the WARC files name")
     p.add_argument(
         "--force",
         action="store_true",
         help="re-read files already ingested (retries dropped and off-topic pages;"
         " stored documents stay as they are)",
+    )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symlinks inside the folders named (default: skip them)",
     )
 
     p = _command(sub, "extract", "print the extracted article of each HTML file as JSON lines")
@@ -121,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "clusters", "print repost clusters, singletons included")
     _db(p)
     p.add_argument("--format", choices=("jsonl", "tsv"), default="jsonl")
-    p.add_argument("--min-size", type=int, default=1, help="only clusters with this many copies")
+    p.add_argument(
+        "--min-size", type=_count, default=1, help="only clusters with this many copies"
+    )
 
     p = _command(sub, "links", "print linked pairs: shared passages and same-template reports")
     _db(p)
@@ -139,11 +169,21 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     p.add_argument("url")
 
-    p = _command(sub, "export", "export canonical documents not yet exported to a folder")
+    p = _command(
+        sub,
+        "export",
+        "deliver to a folder, exactly once, the clusters it lacks or holds in an older"
+        " version (see docs/EXPORT.md)",
+    )
     _db(p)
     p.add_argument("--format", choices=("txt", "jsonl", "parquet"), default="txt")
     p.add_argument("--out", required=True, help="destination folder")
-    p.add_argument("--gzip", action="store_true", help="gzip the JSONL file")
+    p.add_argument("--gzip", action="store_true", help="gzip the JSONL files")
+    p.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="write the whole corpus as a new subfolder and switch OUT/latest to it",
+    )
 
     p = _command(sub, "stats", "print corpus counts")
     _db(p)
@@ -158,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub, "check-site", "fetch a few pages of a portal live and check discovery and extraction"
     )
     p.add_argument("name")
-    p.add_argument("--pages", type=int, default=5, help="article pages to try")
+    p.add_argument("--pages", type=_count, default=5, help="article pages to try")
     p.add_argument("--base-url", help="base URL for a local profile")
 
     p = _command(sub, "run", "scheduled run: crawl, ingest new WARC files, export (takes a lock)")
@@ -183,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except commands.UserError as exc:
         return _fail(str(exc))
+    except UnicodeError as exc:  # a path or argument whose bytes are not UTF-8 text
+        return _fail(f"text that is not valid UTF-8: {exc}")
     except (StoreError, InputError) as exc:
         return _fail(str(exc))
     except ValueError as exc:

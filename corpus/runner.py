@@ -12,12 +12,12 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from corpus.config import ExportTarget, RunConfig, load_config
+from corpus.config import ExportTarget, RunConfig, check_state_path, load_config
 from corpus.errors import UserError
 from corpus.export import export
 from corpus.ingest import IngestStats, ingest_paths
@@ -51,6 +51,7 @@ def crawl_sites(
         raise UserError(f"--base-url must start with http:// or https://, not {base_url!r}")
     if warc_dir.exists() and not warc_dir.is_dir():
         raise UserError(f"WARC folder {warc_dir} is a file")
+    check_state_path(state_path)
     known = load_sites(sites_dir)
     if all_sites:
         sites = sorted(n for n, s in known.items() if not s.local)
@@ -91,19 +92,34 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What a run printed, and the problems that make `aidcorpus run` exit 1: input files
+    ingest could not read, warnings of exports that completed."""
+
+    summary: str
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.summary
+
+
 def scheduled_run(
     config: RunConfig, *, progress: Progress | None = None, stderr_level: str = "WARNING"
-) -> str:
+) -> RunResult:
     """crawl -> ingest -> export under a lock; returns the summary printed to the user.
     `stderr_level`: the lowest level of the crawl's log that also goes to stderr."""
     lock = run_lock_path(config.db)
     with run_lock(lock) as held:
         if not held:
-            return f"another aidcorpus run holds {lock}; nothing to do"
+            return RunResult(f"another aidcorpus run holds {lock}; nothing to do")
         return _run(config, progress, stderr_level)
 
 
-def _run(config: RunConfig, progress: Progress | None, stderr_level: str = "WARNING") -> str:
+def _run(
+    config: RunConfig, progress: Progress | None, stderr_level: str = "WARNING"
+) -> RunResult:
     timings: dict[str, float] = {}
     started = time.monotonic()
     crawl_stats = crawl_sites(
@@ -120,9 +136,7 @@ def _run(config: RunConfig, progress: Progress | None, stderr_level: str = "WARN
         stderr_level=stderr_level,
     )
     timings["crawl_s"] = time.monotonic() - started
-    warnings = list(crawl_stats.warnings()) if hasattr(crawl_stats, "warnings") else []
-    for line in warnings:
-        log.warning("%s", line)
+    drift = list(crawl_stats.warnings()) if hasattr(crawl_stats, "warnings") else []
     mark = time.monotonic()
     config.warc_dir.mkdir(parents=True, exist_ok=True)
     with Store.open(config.db, create=True) as store:
@@ -135,7 +149,10 @@ def _run(config: RunConfig, progress: Progress | None, stderr_level: str = "WARN
         )
         timings["ingest_s"] = time.monotonic() - mark
         mark = time.monotonic()
-        exports = [export(store, t.format, t.out, gzip=t.gzip) for t in config.exports]
+        exports = [
+            export(store, t.format, t.out, gzip=t.gzip, snapshot=t.snapshot, progress=progress)
+            for t in config.exports
+        ]
     timings["export_s"] = time.monotonic() - mark
     timings["total_s"] = time.monotonic() - started
     record = {
@@ -153,12 +170,13 @@ def _run(config: RunConfig, progress: Progress | None, stderr_level: str = "WARN
         f"crawl:  {_crawl_line(crawl_stats)}",
         f"ingest: {ingest_stats.summary()}",
         *(f"export: {e.summary()}" for e in exports),
-        *(f"warn:   {w}" for w in warnings),
+        *(f"warn:   {w}" for w in drift),
         f"stats:  {stats_file} ({timings['total_s']:.1f} s)",
     ]
     if config.log_file is not None:
         lines.append(f"log:    {config.log_file}")
-    return "\n".join(lines)
+    warnings = (*drift, *(e.warning for e in exports if e.warning))
+    return RunResult("\n".join(lines), ingest_stats.errors, warnings)
 
 
 def _crawl_line(stats: Any) -> str:
@@ -198,7 +216,7 @@ def run_demo(out: Path, *, progress: Progress | None = None) -> str:
     with Store.open(config.db) as store:
         data = queries.stats(store)
         multi = list(queries.multi_copy_clusters(store))
-    lines = [summary, "", "demo corpus:"]
+    lines = [str(summary), "", "demo corpus:"]
     lines.append(
         f"  {data['documents']} documents in {data['clusters']} clusters;"
         f" {len(multi)} clusters with more than one copy; links: {data['links'] or 'none'}"
@@ -230,4 +248,12 @@ def _fields(config: RunConfig) -> dict[str, Any]:
     return {f: getattr(config, f) for f in RunConfig.__dataclass_fields__}
 
 
-__all__ = ["IngestStats", "RunConfig", "crawl_sites", "load_config", "run_demo", "scheduled_run"]
+__all__ = [
+    "IngestStats",
+    "RunConfig",
+    "RunResult",
+    "crawl_sites",
+    "load_config",
+    "run_demo",
+    "scheduled_run",
+]

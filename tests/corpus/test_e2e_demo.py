@@ -60,11 +60,15 @@ def test_reposts_are_one_cluster_and_every_copy_is_kept(demo: tuple[Path, str]) 
     for c in clusters:
         reports = {report_of.get(_path(u)) for u in c["copies"]}
         assert len(reports) == 1, f"distinct reports merged: {c['copies']}"
-    # the Big5 (Traditional) and GBK (content farm) copies are in multi-copy clusters
+    # the Big5 (Traditional) and GBK (content farm) copies of reposted reports are found
+    # in the corpus's multi-copy clusters, with the other copies of their report
+    size = {c["cluster"]: len(c["copies"]) for c in clusters}
     for script_or_outlet in ("Hant", "farm"):
         paths = [a.path for a in truth.articles if a.on_topic
-                 and script_or_outlet in (a.script, a.outlet)]
-        assert paths and all(len(truth.cluster_of(p)) > 1 for p in paths[:1])
+                 and script_or_outlet in (a.script, a.outlet) and len(truth.cluster_of(a.path)) > 1]
+        assert paths
+        for path in paths:
+            assert size[cluster_of[path]] == len(truth.cluster_of(path)), path
 
 
 def test_off_topic_pages_are_skipped(demo: tuple[Path, str]) -> None:
@@ -140,20 +144,82 @@ def test_every_copy_names_its_outlet(demo: tuple[Path, str]) -> None:
     assert len(set(outlets.values())) >= 5  # five outlets, each named
 
 
-def test_split_articles_are_stored_whole(demo: tuple[Path, str]) -> None:
-    """Issue 9: the crawl archives page 2.. as "part" records; ingest stitches them."""
-    from corpus.demo.site import build_site
-    from extract import Article, Page, extract_page
+def _stored(db: Path) -> dict[str, dict]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = {_path(r["url"]): dict(r) for r in conn.execute(
+        "SELECT d.url, d.text, d.title, d.outlet, d.key, c.uid, c.canonical, c.version"
+        " FROM documents d JOIN clusters c ON c.id = d.cluster_id")}
+    conn.close()
+    return rows
 
+
+def _check_text(path: str, text: str) -> None:
+    """The stored text is the copy's paragraphs as printed, in order, nothing after them
+    (no teasers, footers, filler) and at most its headline and a kicker before them."""
+    want = expected().article(path)
+    lines = [line for line in text.split("\n") if line.strip()]
+    intact = [p for i, p in enumerate(want.paragraphs) if i != want.damaged_paragraph]
+    body = [line for i, line in enumerate(lines[-len(want.paragraphs):])
+            if i != want.damaged_paragraph]
+    assert body == intact, path
+    head = lines[: len(lines) - len(want.paragraphs)]
+    assert len(head) <= 2 and all(len(line) <= 40 for line in head), (path, head)
+
+
+def test_stored_text_is_the_demo_text(demo: tuple[Path, str]) -> None:
     out, _ = demo
-    base = f"http://127.0.0.1:{(out / 'demo-port').read_text().strip()}"
-    site = build_site(base)
-    with sqlite3.connect(out / "corpus.db") as db:
-        docs = {_path(u): t for u, t in db.execute("SELECT url, text FROM documents")}
-    split = [a for a in expected().articles if len(a.pages) > 1 and a.path in docs]
-    assert split, "the demo has split articles in the corpus"
-    for art in split:
-        last = extract_page(Page(url=base + art.pages[-1], body=site[art.pages[-1]][0]))
-        assert isinstance(last, Article)
-        tail = re.sub(r"\s+", "", last.text)[:30]
-        assert tail in re.sub(r"\s+", "", docs[art.path]), art.path
+    truth = expected()
+    stored = _stored(out / "corpus.db")
+    single = [a for a in truth.articles if a.on_topic and len(a.pages) == 1]
+    assert len(single) >= 25
+    for article in single:
+        doc = stored[article.path]
+        _check_text(article.path, doc["text"])
+        assert doc["outlet"] == article.outlet_name, article.path
+
+
+def test_multi_page_copies_are_stitched(demo: tuple[Path, str]) -> None:
+    out, _ = demo
+    stored = _stored(out / "corpus.db")
+    multi = [a for a in expected().articles if a.on_topic and len(a.pages) > 1]
+    assert multi
+    for article in multi:
+        _check_text(article.path, stored[article.path]["text"])
+
+
+def test_exports_carry_the_canonical_text_of_every_cluster(demo: tuple[Path, str]) -> None:
+    """Canonical = the undamaged original when there is one; both exports deliver its
+    stored text under the cluster's id, with every copy of the report."""
+    out, _ = demo
+    truth = expected()
+    stored = _stored(out / "corpus.db")
+    by_key = {d["key"]: (p, d) for p, d in stored.items()}
+    clusters = {d["uid"]: by_key[d["canonical"]] for d in stored.values()}
+    rows = {}
+    for part in sorted((out / "export" / "jsonl").glob("*.jsonl")):
+        for line in part.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            rows[row["id"]] = row
+    assert set(rows) == set(clusters)
+    txt = {f.name[4:20]: f.read_text(encoding="utf-8")
+           for f in (out / "export" / "txt").glob("*.txt")}
+    assert set(txt) == set(clusters)
+    for uid, (path, doc) in clusters.items():
+        group = truth.cluster_of(path)
+        originals = [p for p in group if truth.article(p).original
+                     and not truth.article(p).damaged and p in stored]
+        if originals:
+            assert path in originals, (path, originals)
+        assert not truth.article(path).damaged
+        row = rows[uid]
+        assert row["text"] == doc["text"] and row["metadata"]["version"] == doc["version"]
+        assert sorted(_path(c["url"]) for c in row["metadata"]["copies"]) == sorted(
+            p for p in group if p in stored)
+        body = txt[uid]
+        title = doc["title"]
+        lines = doc["text"].split("\n")
+        if title in lines[:3]:  # the headline once on top
+            lines.remove(title)
+        assert body == title + "\n\n" + "\n".join(lines).lstrip("\n") + "\n"
+        _check_text(path, body)
