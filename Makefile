@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract_arbitration.py
 	$(BIN)/python bench/repost_bench.py
 	$(BIN)/python bench/crawl_bench.py
+	$(BIN)/python bench/portal_eval.py
 	$(BIN)/python bench/run_bench.py
 
 clean:

@@ -11,6 +11,7 @@ import math
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from corpus import commands
 from corpus.sources import InputError
@@ -44,6 +45,19 @@ def _workers(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
+    """-v/-q on the main parser and on every subcommand (before or after its name); the
+    subcommands' copies default to SUPPRESS so they never undo the main parser's."""
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=default, help="more log output (-vv: debug)"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true",
+        default=default if default == argparse.SUPPRESS else False,
+        help="errors only on stderr",
+    )  # fmt: skip
+
+
 def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(
         name,
@@ -52,6 +66,7 @@ def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse
         epilog=f"example:\n  {EXAMPLES[name]}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _verbosity(parser, argparse.SUPPRESS)
     parser.set_defaults(func=getattr(commands, "cmd_" + name.replace("-", "_")))
     return parser
 
@@ -89,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="start with:\n  aidcorpus demo --out demo-output",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    _verbosity(parser, 0)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = _command(sub, "demo", "serve the bundled demo portal, crawl, ingest, dedup and export it")
@@ -110,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--max-pages", type=_count, help="stop after this many responses")
     p.add_argument("--sites-dir", help="folder of your own site profiles (default: built-in)")
+    p.add_argument("--log-file", help="write Scrapy's log here (rotated) instead of stderr")
 
     p = _command(sub, "ingest", "extract, deduplicate and store WARC, HTML or text files")
     _db(p)
@@ -209,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     level = logging.WARNING - 10 * args.verbose if args.verbose else logging.WARNING
+    if args.quiet:
+        level = logging.ERROR
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if args.verbose < 2:
         # trafilatura warns once per page it finds nothing in; our Dropped reasons say it.

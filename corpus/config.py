@@ -15,6 +15,7 @@ from typing import Any
 
 from corpus.errors import UserError
 from corpus.export import FORMATS
+from corpus.ingest import GATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,8 @@ class RunConfig:
     workers: int | None = None  # ingest worker processes; None: one per CPU
     redis_url: str | None = None  # [crawl] redis_url: crawl processes share one frontier
     dedup_storage: dict[str, Any] | None = None  # [dedup] lsh = "redis": the LSH in Redis
+    topic_gate: str = "auto"  # ingest's gate: auto (crawled pages), on, off; profiles may override
+    log_file: Path | None = None  # Scrapy's log (rotated); default: crawl.log beside the state
 
 
 class _Reader:
@@ -128,6 +131,13 @@ def load_config(path: Path) -> RunConfig:
     workers = corpus.get("workers", (int,))
     if workers is not None and workers < 1:
         raise UserError(f"{path}: [corpus] workers must be 1 or more, not {workers}")
+    gate = crawl.get("topic_gate", (str, bool), "auto")
+    if isinstance(gate, bool):
+        gate = "on" if gate else "off"
+    if gate not in GATES:
+        raise UserError(f"{path}: [crawl] topic_gate must be one of {', '.join(GATES)} or a bool")
+    state = root / crawl.get("state", (str,), "data/crawl-state.db")
+    log_file = crawl.get("log_file", (str,))
     db = root / corpus.get("db", (str,), "data/corpus.db")
     if db.is_dir():
         raise UserError(f"{path}: [corpus] db {db} is a folder, not a database file")
@@ -135,7 +145,7 @@ def load_config(path: Path) -> RunConfig:
         sites=tuple(sites),
         all_sites=all_sites,
         warc_dir=root / crawl.get("warc_dir", (str,), "data/warc"),
-        state=root / crawl.get("state", (str,), "data/crawl-state.db"),
+        state=state,
         db=db,
         exports=tuple(targets),
         refresh_after=refresh,
@@ -147,6 +157,8 @@ def load_config(path: Path) -> RunConfig:
         workers=workers,
         redis_url=redis_url,
         dedup_storage=dedup_storage,
+        topic_gate=gate,
+        log_file=root / log_file if log_file else state.parent / "crawl.log",
     )
 
 
