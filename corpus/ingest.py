@@ -18,7 +18,7 @@ from pathlib import Path
 
 from corpus.dedupe import Signed, sign
 from corpus.locks import file_lock, writer_lock_path
-from corpus.sources import Input, expand
+from corpus.sources import Input, Source, expand, watch
 from corpus.store import Store
 from dedup.params import DedupParams
 from extract import extract_page
@@ -127,6 +127,8 @@ def ingest_paths(
     follow_symlinks: bool = False,
     workers: int = 1,
     storage_config: dict | None = None,
+    active: Callable[[], bool] | None = None,
+    idle: float | None = None,
 ) -> IngestStats:
     """Ingest files and folders into `store`; see `aidcorpus ingest --help`.
 
@@ -136,12 +138,18 @@ def ingest_paths(
     folders are skipped unless `follow_symlinks`. `workers` > 1 extracts in that many
     worker processes (corpus.pool.default_workers(): one per CPU); the result is the same.
     `storage_config` puts the dedup LSH in Redis (corpus.dedupe.CorpusDeduper).
+    `active` / `idle`: keep ingesting files that appear in the folders while `active()`
+    (a crawl writing to them) or until none came for `idle` seconds (corpus.sources.watch).
     """
     from corpus.ingest_run import IngestRun
 
     if topic_gate not in GATES:
         raise ValueError(f"topic_gate must be one of {GATES}, not {topic_gate!r}")
-    sources = expand(list(paths), follow_symlinks=follow_symlinks)
+    paths = list(paths)
+    sources: Iterable[Source] = expand(paths, follow_symlinks=follow_symlinks)
+    if active is not None or idle is not None:
+        # The first scan above checks the paths; this one repeats it, then watches.
+        sources = watch(paths, active=active, idle=idle, follow_symlinks=follow_symlinks)
     index = index_dir or index_dir_for(store.path)
 
     def waiting() -> None:

@@ -29,7 +29,12 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 
-def crawl_sites(
+def crawl_sites(sites: list[str], **kwargs: Any) -> Any:
+    """Crawl the named profiles (`start_sites` arguments) and return the crawl's stats."""
+    return start_sites(sites, **kwargs).wait()
+
+
+def start_sites(
     sites: list[str],
     *,
     all_sites: bool = False,
@@ -43,7 +48,8 @@ def crawl_sites(
     log_file: Path | None = None,
     stderr_level: str = "WARNING",
 ) -> Any:
-    from crawler.run import crawl
+    """Validate, then start the crawl in its child process (crawler.run.CrawlJob)."""
+    from crawler.run import start_crawl
     from crawler.sites import load_sites
 
     if sites_dir is not None and not sites_dir.is_dir():
@@ -64,7 +70,7 @@ def crawl_sites(
         settings["AIDCORPUS_REFRESH_AFTER_DAYS"] = refresh_after
     if max_pages:
         settings["CLOSESPIDER_PAGECOUNT"] = max_pages
-    return crawl(
+    return start_crawl(
         sites,
         warc_dir=warc_dir,
         state_path=state_path,
@@ -123,7 +129,10 @@ def _run(
 ) -> RunResult:
     timings: dict[str, float] = {}
     started = time.monotonic()
-    crawl_stats = crawl_sites(
+    # Closed WARC files are ingested while the crawl goes on (it uses one core, ingest the
+    # rest): files close at 1 MiB, then at the size of all before them (WARC_GROW_FROM).
+    settings = {"WARC_GROW_FROM": GROW_FROM, **config.crawl_settings}
+    job = start_sites(
         list(config.sites),
         all_sites=config.all_sites,
         warc_dir=config.warc_dir,
@@ -132,30 +141,38 @@ def _run(
         refresh_after=config.refresh_after,
         max_pages=config.max_pages,
         sites_dir=config.sites_dir,
-        settings=config.crawl_settings,
+        settings=settings,
         log_file=config.log_file,
         stderr_level=stderr_level,
     )
-    timings["crawl_s"] = time.monotonic() - started
+    crawling = _Watch(job)
+    try:
+        config.warc_dir.mkdir(parents=True, exist_ok=True)
+        with Store.open(config.db, create=True) as store:
+            ingest_stats = ingest_paths(
+                store,
+                [config.warc_dir],
+                progress=progress,
+                sites_dir=config.sites_dir,
+                workers=config.workers or default_workers(),
+                storage_config=config.dedup_storage,
+                topic_gate=config.topic_gate,
+                active=crawling,
+            )
+            crawl_stats = job.wait()
+            mark = time.monotonic()
+            ended = crawling.ended or mark
+            timings["crawl_s"] = ended - started
+            timings["ingest_s"] = mark - started  # from the start: it ran beside the crawl
+            timings["ingest_after_crawl_s"] = mark - ended
+            exports = [
+                export(store, t.format, t.out, gzip=t.gzip, snapshot=t.snapshot, progress=progress)
+                for t in config.exports
+            ]
+    except BaseException:
+        job.kill()  # an ingest that failed must not leave its crawl running
+        raise
     drift = list(crawl_stats.warnings()) if hasattr(crawl_stats, "warnings") else []
-    mark = time.monotonic()
-    config.warc_dir.mkdir(parents=True, exist_ok=True)
-    with Store.open(config.db, create=True) as store:
-        ingest_stats = ingest_paths(
-            store,
-            [config.warc_dir],
-            progress=progress,
-            sites_dir=config.sites_dir,
-            workers=config.workers or default_workers(),
-            storage_config=config.dedup_storage,
-            topic_gate=config.topic_gate,
-        )
-        timings["ingest_s"] = time.monotonic() - mark
-        mark = time.monotonic()
-        exports = [
-            export(store, t.format, t.out, gzip=t.gzip, snapshot=t.snapshot, progress=progress)
-            for t in config.exports
-        ]
     timings["export_s"] = time.monotonic() - mark
     timings["total_s"] = time.monotonic() - started
     record = {
@@ -180,6 +197,24 @@ def _run(
         lines.append(f"log:    {config.log_file}")
     warnings = (*drift, *(e.warning for e in exports if e.warning))
     return RunResult("\n".join(lines), ingest_stats.errors, warnings)
+
+
+GROW_FROM = 1 << 20
+
+
+class _Watch:
+    """`active()` for ingest: true while the crawl runs; notes when it ended."""
+
+    def __init__(self, job: Any) -> None:
+        self.job = job
+        self.ended: float | None = None
+
+    def __call__(self) -> bool:
+        if self.job.running():
+            return True
+        if self.ended is None:
+            self.ended = time.monotonic()
+        return False
 
 
 def _crawl_line(stats: Any) -> str:

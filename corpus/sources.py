@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -120,6 +120,42 @@ def expand(paths: list[Path], *, follow_symlinks: bool = False) -> list[Source]:
             continue
         out.append(_source(path, kind_of(path) or sniff(path)))
     return out
+
+
+def watch(
+    paths: list[Path],
+    *,
+    active: Callable[[], bool] | None = None,
+    idle: float | None = None,
+    follow_symlinks: bool = False,
+    poll: float = 0.25,
+) -> Iterator[Source]:
+    """Every file of `paths`, then the files that appear in them (a crawl closing WARC
+    files into its folder, other machines writing to a shared one) for as long as
+    `active()` is true and, with `idle`, until no new file came for `idle` seconds.
+
+    Files still being written (`*.warc.gz.open`) are not ingestible: a file is read once
+    it is closed. A file seen here is yielded again only if its size or mtime change."""
+    seen: set[tuple[Path, int, int]] = set()
+    last_new = time.monotonic()
+    while True:
+        live = active() if active is not None else idle is not None
+        fresh = [
+            s
+            for s in expand(paths, follow_symlinks=follow_symlinks)
+            if (s.path, s.size, s.mtime_ns) not in seen
+        ]
+        for source in fresh:
+            seen.add((source.path, source.size, source.mtime_ns))
+            yield source
+        if fresh:
+            last_new = time.monotonic()
+        if idle is not None and time.monotonic() - last_new >= idle:
+            live = False
+        if not live:  # a last look came after the writers stopped (read before the scan)
+            return
+        if not fresh:
+            time.sleep(poll)
 
 
 def _source(path: Path, kind: str) -> Source:

@@ -1,8 +1,9 @@
 """The spider's archive: FetchRecords to the WARC writer, then to the crawl state, in batches.
 
-Reads WARC_DIR, WARC_MAX_SIZE, WARC_FSYNC, WARC_BATCH_RECORDS and WARC_BATCH_SECONDS. Records
-are held in memory and flushed together; the state commits right after each flush, so a page
-is marked done only once its record is on disk and a kill loses (and refetches) a batch at most.
+Reads WARC_DIR, WARC_MAX_SIZE, WARC_GROW_FROM, WARC_FSYNC, WARC_BATCH_RECORDS and
+WARC_BATCH_SECONDS. Records are held in memory and flushed together; the state commits right
+after each flush, so a page is marked done only once its record is on disk and a kill loses
+(and refetches) a batch at most.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Archive:
             prefix=prefix,
             max_size=settings.getint("WARC_MAX_SIZE"),
             fsync=settings.getbool("WARC_FSYNC"),
+            grow_from=settings.getint("WARC_GROW_FROM"),
         )
         self.batch_records = max(1, settings.getint("WARC_BATCH_RECORDS"))
         self.batch_seconds = settings.getfloat("WARC_BATCH_SECONDS")

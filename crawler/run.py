@@ -81,7 +81,49 @@ def _resolve(names: list[str], sites_dir: Path | None, base_url: str | None) -> 
     return [known[n].for_base(base_url) for n in names]
 
 
-def crawl(
+class CrawlJob:
+    """A crawl running in its child process (`start_crawl`): poll it with `running()`,
+    collect its stats with `wait()`; `kill()` leaves nothing behind."""
+
+    def __init__(self, site_names: list[str], *, timeout: float | None = None, **kwargs: Any):
+        self.site_names = list(site_names)
+        self.timeout = timeout
+        self.started = time.monotonic()
+        self._tmp = tempfile.TemporaryDirectory(prefix="aidcorpus-crawl-")
+        argv, self._result = crawl_command(site_names, spec_dir=Path(self._tmp.name), **kwargs)
+        self.proc = subprocess.Popen(argv, preexec_fn=die_with_parent(os.getpid()))
+
+    def running(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait(self) -> CrawlStats:
+        try:
+            left = None
+            if self.timeout is not None:
+                left = self.timeout - (time.monotonic() - self.started)
+            code = self.proc.wait(timeout=left)
+            if code != 0 or not self._result.exists():
+                names = ", ".join(self.site_names)
+                raise CrawlError(f"crawl of {names} failed (exit {code})")
+            data = json.loads(self._result.read_text(encoding="utf-8"))
+        except BaseException:  # timeout, Ctrl-C, SIGTERM turned exception: no orphan
+            self.kill()
+            raise
+        finally:
+            if not self.running():
+                self._tmp.cleanup()
+        for key in ("sites", "warc_files", "recovered_files", "drift"):
+            data[key] = tuple(data.get(key, ()))
+        return CrawlStats(**data)
+
+    def kill(self) -> None:
+        if self.running():
+            self.proc.kill()
+        self.proc.wait()
+        self._tmp.cleanup()
+
+
+def start_crawl(
     site_names: list[str],
     *,
     warc_dir: Path,
@@ -93,39 +135,32 @@ def crawl(
     timeout: float | None = None,
     log_file: Path | None = None,
     stderr_level: str = "WARNING",
-) -> CrawlStats:
-    """Crawl the named profiles (or, with `urls`, one URL list named site_names[0]).
+) -> CrawlJob:
+    """Start crawling the named profiles (or, with `urls`, one URL list named
+    site_names[0]) in a child process; see `crawl`."""
+    if urls is None:
+        _resolve(site_names, sites_dir, base_url)  # fail fast, in the caller's process
+    return CrawlJob(
+        site_names,
+        timeout=timeout,
+        warc_dir=warc_dir,
+        state_path=state_path,
+        base_url=base_url,
+        settings=settings,
+        sites_dir=sites_dir,
+        urls=urls,
+        log_file=log_file,
+        stderr_level=stderr_level,
+    )
+
+
+def crawl(site_names: list[str], **kwargs: Any) -> CrawlStats:
+    """Crawl the named profiles (or, with `urls`, one URL list named site_names[0]) and
+    return the stats; the keyword arguments are `start_crawl`'s.
 
     `log_file`: Scrapy's log goes there (rotated) instead of stderr, which then gets only
     records at `stderr_level` and above."""
-    if urls is None:
-        _resolve(site_names, sites_dir, base_url)  # fail fast, in the caller's process
-    with tempfile.TemporaryDirectory(prefix="aidcorpus-crawl-") as tmp:
-        argv, result = crawl_command(
-            site_names,
-            spec_dir=Path(tmp),
-            warc_dir=warc_dir,
-            state_path=state_path,
-            base_url=base_url,
-            settings=settings,
-            sites_dir=sites_dir,
-            urls=urls,
-            log_file=log_file,
-            stderr_level=stderr_level,
-        )
-        proc = subprocess.Popen(argv, preexec_fn=die_with_parent(os.getpid()))
-        try:
-            code = proc.wait(timeout=timeout)
-        except BaseException:  # timeout, Ctrl-C, SIGTERM turned exception: no orphan
-            proc.kill()
-            proc.wait()
-            raise
-        if code != 0 or not result.exists():
-            raise CrawlError(f"crawl of {', '.join(site_names)} failed (exit {code})")
-        data = json.loads(result.read_text(encoding="utf-8"))
-    for key in ("sites", "warc_files", "recovered_files", "drift"):
-        data[key] = tuple(data.get(key, ()))
-    return CrawlStats(**data)
+    return start_crawl(site_names, **kwargs).wait()
 
 
 def die_with_parent(parent: int) -> Callable[[], None] | None:

@@ -1,6 +1,6 @@
 """Every Scrapy setting of the crawler and every default of our own, in one place; politeness
-on by default. Our own: WARC_DIR, WARC_MAX_SIZE, WARC_FSYNC, WARC_BATCH_*, CRAWL_STATE_PATH,
-AIDCORPUS_CONTACT_URL/MAX_BODY/ALLOW_LOCAL/SITES_DIR/BASE_URL/REFRESH_AFTER_DAYS,
+on by default. Our own: WARC_DIR, WARC_MAX_SIZE, WARC_GROW_FROM, WARC_FSYNC, WARC_BATCH_*,
+CRAWL_STATE_PATH, AIDCORPUS_CONTACT_URL/MAX_BODY/ALLOW_LOCAL/SITES_DIR/BASE_URL/REFRESH_AFTER_DAYS,
 RETRY_AFTER_MAX/DEFAULT, PROGRESS_INTERVAL (see each below). Nothing listens: telnet and
 RemoteControl are off, and crawler/run.py keeps them off whatever a run config says."""
 
@@ -107,6 +107,9 @@ PROGRESS_INTERVAL = 60.0
 
 WARC_DIR = "warc"
 WARC_MAX_SIZE = 1024**3  # 1 GiB, the usual WARC rotation size
+# > 0: files close at this size, then at the size of all before them (doubling) up to
+# WARC_MAX_SIZE, so closed files can be ingested during the crawl (`aidcorpus run` sets it)
+WARC_GROW_FROM = 0
 WARC_FSYNC = False  # flush is enough against SIGKILL; fsync also survives power loss
 # Records are flushed (and the crawl state committed) every N records or T seconds:
 # a kill loses at most one batch, which the next run fetches again.

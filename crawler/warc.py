@@ -67,11 +67,25 @@ class WarcWriter:
     on purpose (the crawl state commits right after a flush, see crawler/archive.py).
     """
 
-    def __init__(self, directory: Path, *, prefix: str, max_size: int, fsync: bool = False):
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        prefix: str,
+        max_size: int,
+        fsync: bool = False,
+        grow_from: int = 0,
+    ):
+        """`grow_from` > 0: the first file closes at that size and each next one at the
+        size of all before it (1, 1, 2, 4 ... MiB) up to `max_size`, so a reader of closed
+        files (`aidcorpus run` ingests while it crawls) is never more than half behind,
+        with O(log n) files per crawl."""
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.prefix = prefix
         self.max_size = max_size
+        self.grow_from = grow_from
+        self._closed_bytes = 0
         self.fsync = fsync
         self.closed_files: list[Path] = []
         self.records = 0
@@ -117,7 +131,7 @@ class WarcWriter:
         self._held.append(data)
         self._size += len(data)
         self.records += 1
-        if flush or self._size >= self.max_size:
+        if flush or self._size >= self._limit():
             self.flush()
 
     def flush(self) -> None:
@@ -126,8 +140,13 @@ class WarcWriter:
         if fh is None:
             return
         self._drain(fh)
-        if self._size >= self.max_size:
+        if self._size >= self._limit():
             self.close()
+
+    def _limit(self) -> int:
+        if self.grow_from <= 0:
+            return self.max_size
+        return min(self.max_size, max(self.grow_from, self._closed_bytes))
 
     def _drain(self, fh: BinaryIO) -> None:
         """The held records to the file in one write, flushed to the OS (fsync if asked)."""
@@ -148,6 +167,7 @@ class WarcWriter:
         final = self._path.with_name(self._path.name[: -len(OPEN_SUFFIX)])
         os.replace(self._path, final)
         self.closed_files.append(final)
+        self._closed_bytes += self._size
         log.debug("closed WARC %s", final)
         self._path = None
         self._size = 0

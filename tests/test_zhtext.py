@@ -79,3 +79,19 @@ def test_mojibake_rules() -> None:
     for sample in ("锟斤拷锟斤拷", "cafÃ© and Â©", "烫烫烫屯屯", "干净的句子", "ï¿½x", ""):
         assert garbage_count(sample) == len(GARBAGE_RE.findall(sample)), sample
     assert damaged_near(text, 6, 9)
+
+
+def test_the_hash_view_filter_keeps_exactly_letters_and_digits() -> None:
+    """The translate table of hash_view keeps what unicodedata calls L* and N*, for every
+    code point of the BMP and a spread of the others (the table is filled lazily)."""
+    import sys
+    import unicodedata
+
+    from zhtext.views import _LETTERS_AND_DIGITS
+
+    codes = [c for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    codes += list(range(0x10000, sys.maxunicode + 1, 97))
+    text = "".join(map(chr, codes))
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    assert text.translate(_LETTERS_AND_DIGITS) == kept
+    assert text.translate(_LETTERS_AND_DIGITS) == kept  # from the filled table too

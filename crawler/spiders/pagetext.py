@@ -113,21 +113,38 @@ TEASER_LINK_SHARE = 0.3  # a block whose text is this much link text is a teaser
 TEASER_MAX_TEXT = 300  # ...unless it holds more text of its own than a box of summaries
 
 
+TEASER_TAGS = frozenset(("div", "ul", "ol", "section", "aside", "dl", "table", "td"))
+
+
 def _drop_teaser_blocks(root: Any) -> None:
     """Remove blocks with two or more links that make up much of their text (a teaser box
     also carries summaries and dates that are not link text). Innermost blocks go first, so
-    a layout table holding the article and a few link boxes loses the boxes, not the text."""
-    blocks = root.xpath("//div | //ul | //ol | //section | //aside | //dl | //table | //td")
-    for block in reversed(blocks):
-        if block.getparent() is None:
+    a layout table holding the article and a few link boxes loses the boxes, not the text.
+
+    One pass from the leaves up: the links below each element and their text are summed
+    from its children, and only blocks with two or more links read their own text (a page
+    used to run an XPath per block; the verdicts are the same on every real page:
+    tests/crawler/test_teaser_speed.py)."""
+    below: dict[Any, tuple[int, int]] = {}  # element -> (links below it, their text)
+    for element in reversed(list(root.iter())):
+        tag = element.tag
+        if not isinstance(tag, str):
             continue
-        links = block.xpath(".//a")
-        if len(links) < 2:
+        count = linked = 0
+        for child in element:
+            found = below.pop(child, None)
+            if found is not None:
+                count, linked = count + found[0], linked + found[1]
+        if tag == "a":
+            below[element] = (count + 1, linked + len("".join(element.itertext()).strip()))
             continue
-        total = len("".join(block.itertext()).strip())
-        linked = sum(len("".join(a.itertext()).strip()) for a in links)
-        if total and linked / total >= TEASER_LINK_SHARE and total - linked <= TEASER_MAX_TEXT:
-            _drop(block)
+        if count >= 2 and tag in TEASER_TAGS and element.getparent() is not None:
+            total = len("".join(element.itertext()).strip())
+            if total and linked / total >= TEASER_LINK_SHARE and total - linked <= TEASER_MAX_TEXT:
+                _drop(element)
+                continue
+        if count:
+            below[element] = (count, linked)
 
 
 def _drop(element: Any) -> None:
