@@ -18,6 +18,7 @@ from pathlib import Path
 
 from corpus.dedupe import Signed, sign
 from corpus.locks import file_lock, writer_lock_path
+from corpus.pool import IDLE
 from corpus.sources import Input, Source, expand, watch
 from corpus.store import Store
 from dedup.params import DedupParams
@@ -146,10 +147,12 @@ def ingest_paths(
     if topic_gate not in GATES:
         raise ValueError(f"topic_gate must be one of {GATES}, not {topic_gate!r}")
     paths = list(paths)
-    sources: Iterable[Source] = expand(paths, follow_symlinks=follow_symlinks)
+    sources: Iterable[Source | object] = expand(paths, follow_symlinks=follow_symlinks)
     if active is not None or idle is not None:
         # The first scan above checks the paths; this one repeats it, then watches.
-        sources = watch(paths, active=active, idle=idle, follow_symlinks=follow_symlinks)
+        sources = watch(
+            paths, active=active, idle=idle, follow_symlinks=follow_symlinks, waiting=IDLE
+        )
     index = index_dir or index_dir_for(store.path)
 
     def waiting() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from corpus.dedupe import CorpusDeduper
 from corpus.ingest import Extracted, IngestStats, Job, doc_key, work
 from corpus.inputcheck import shown
-from corpus.pool import Crashed, OrderedPool
+from corpus.pool import IDLE, Crashed, OrderedPool
 from corpus.sources import (
     Input,
     InputError,
@@ -106,8 +106,9 @@ class IngestRun:
         self.skipping = False  # the current file turned out to be ingested already
         self.crashed = 0  # pages of the current file that killed their worker
 
-    def ingest(self, sources: Iterable[Source], workers: int = 1) -> None:
-        """Ingest files in order; an unreadable one is reported in `errors`."""
+    def ingest(self, sources: Iterable[Source | object], workers: int = 1) -> None:
+        """Ingest files in order; an unreadable one is reported in `errors`. `sources`
+        may hold corpus.pool.IDLE: nothing to read yet (files are still being written)."""
         func = functools.partial(work, params=self.dedup.params)
         with OrderedPool(func, workers, size_of=Job.size) as pool:
             for event, done in pool.map(self._events(sources), self._job):
@@ -115,8 +116,11 @@ class IngestRun:
             self.counts["worker_crashes"] = pool.crashes
 
     # -- reading (runs ahead of the handling by the pool's window) -------------------
-    def _events(self, sources: Iterable[Source]) -> Iterator[_Event]:
+    def _events(self, sources: Iterable[Source | object]) -> Iterator[_Event | object]:
         for source in sources:
+            if source is IDLE:  # waiting for files to appear: the pool hands results on
+                yield IDLE
+                continue
             begun = False
             try:
                 for event in self._read(source):
@@ -154,8 +158,10 @@ class IngestRun:
         return Job(self._with_profile_terms(item), self._gated(item))
 
     # -- handling, in input order ----------------------------------------------------
-    def _handle(self, event: _Event, done: Extracted | Crashed | None) -> None:
-        if isinstance(event, _Page):
+    def _handle(self, event: _Event | object, done: Extracted | Crashed | None) -> None:
+        if event is IDLE:  # waiting for files: commit what is in, do not hold the lock
+            self.flush()
+        elif isinstance(event, _Page):
             if not self.skipping:
                 self.ingest_one(event.item, event.where, done)
         elif isinstance(event, _Begin):

@@ -2,8 +2,10 @@
 back in input order, so the one writer downstream sees exactly the serial sequence.
 
 Events flow through in order; `job_of(event)` (called in the parent, in order, when the
-event is taken) says whether it needs work. Jobs travel in small chunks and only a
-bounded window of chunks (and bytes) is in flight, so memory does not grow with the input.
+event is taken) says whether it needs work. A source that waits for input (files still
+being written) yields IDLE instead of blocking, so finished results are handed on meanwhile.
+Jobs travel in small chunks and only a bounded window of chunks (and bytes) is in flight,
+so memory does not grow with the input.
 A worker that dies (killed, out of memory, a crash in a C library) breaks the pool: the
 jobs that were in flight run again one at a time on a fresh pool, and a job that kills
 its worker when it runs alone is returned as `Crashed` instead of a result.
@@ -17,9 +19,10 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -30,6 +33,8 @@ E = TypeVar("E")  # an event: anything the caller wants back, in order
 J = TypeVar("J")  # a job: what a worker receives
 R = TypeVar("R")  # its result
 
+IDLE = object()  # an event meaning "nothing to read yet": the source is waiting for files
+IDLE_WAIT = 0.25  # seconds between looks at an idle source
 CHUNK_JOBS = 4  # jobs per chunk: a page takes ~20 ms, a round trip ~0.2 ms
 CHUNK_EVENTS = 64  # events per chunk, jobs or not (a WARC of 404s must not pile up)
 CHUNK_BYTES = 2 << 20
@@ -85,8 +90,14 @@ class OrderedPool(Generic[J, R]):
     def map(
         self, events: Iterable[E], job_of: Callable[[E], J | None]
     ) -> Iterator[tuple[E, R | Crashed | None]]:
+        """(event, result) in input order; (IDLE, None) when the source is waiting and
+        every result so far has been handed on."""
         if self.workers == 1:
             for event in events:
+                if event is IDLE:
+                    yield IDLE, None
+                    time.sleep(IDLE_WAIT)
+                    continue
                 job = job_of(event)
                 yield event, (None if job is None else self.func(job))
             return
@@ -96,6 +107,7 @@ class OrderedPool(Generic[J, R]):
         exhausted = False
         in_flight = 0
         while True:
+            idle = False
             # Top the window up, unless chunks of a broken pool wait to run alone.
             while (
                 not exhausted
@@ -107,6 +119,9 @@ class OrderedPool(Generic[J, R]):
                 except StopIteration:
                     exhausted = True
                     break
+                if event is IDLE:
+                    idle = True
+                    break
                 job = job_of(event)
                 current.events.append(event)
                 current.has_job.append(job is not None)
@@ -116,11 +131,22 @@ class OrderedPool(Generic[J, R]):
                 if current.full():
                     in_flight += self._submit(current)
                     current = _Chunk()
-            if exhausted and current.events:
+            if (exhausted or idle) and current.events:
                 in_flight += self._submit(current)
                 current = _Chunk()
             if not pending:
-                return
+                if exhausted:
+                    return
+                if idle:
+                    yield IDLE, None  # all handed on: the consumer may commit
+                    time.sleep(IDLE_WAIT)
+                continue
+            head = pending[0].future
+            if idle and head is not None and not head.done():
+                # Nothing new to read: hand back what is done, else ask the source again.
+                wait([head], timeout=IDLE_WAIT)
+                if not head.done():
+                    continue
             chunk = pending.popleft()
             in_flight -= chunk.size
             results = iter(self._collect(chunk))

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -129,13 +130,16 @@ def watch(
     idle: float | None = None,
     follow_symlinks: bool = False,
     poll: float = 0.25,
-) -> Iterator[Source]:
+    waiting: Any = None,
+) -> Iterator[Any]:
     """Every file of `paths`, then the files that appear in them (a crawl closing WARC
     files into its folder, other machines writing to a shared one) for as long as
     `active()` is true and, with `idle`, until no new file came for `idle` seconds.
 
     Files still being written (`*.warc.gz.open`) are not ingestible: a file is read once
-    it is closed. A file seen here is yielded again only if its size or mtime change."""
+    it is closed. A file seen here is yielded again only if its size or mtime change.
+    With `waiting` (corpus.pool.IDLE), that is yielded when there is nothing new instead
+    of sleeping `poll` seconds here: the caller does other work and asks again."""
     seen: set[tuple[Path, int, int]] = set()
     last_new = time.monotonic()
     while True:
@@ -155,7 +159,10 @@ def watch(
         if not live:  # a last look came after the writers stopped (read before the scan)
             return
         if not fresh:
-            time.sleep(poll)
+            if waiting is None:
+                time.sleep(poll)
+            else:
+                yield waiting
 
 
 def _source(path: Path, kind: str) -> Source:
