@@ -15,6 +15,7 @@ import logging
 import logging.handlers
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -135,6 +136,8 @@ def start_crawl(
     timeout: float | None = None,
     log_file: Path | None = None,
     stderr_level: str = "WARNING",
+    redis_url: str | None = None,
+    redis_prefix: str = "aidcorpus",
 ) -> CrawlJob:
     """Start crawling the named profiles (or, with `urls`, one URL list named
     site_names[0]) in a child process; see `crawl`."""
@@ -151,6 +154,8 @@ def start_crawl(
         urls=urls,
         log_file=log_file,
         stderr_level=stderr_level,
+        redis_url=redis_url,
+        redis_prefix=redis_prefix,
     )
 
 
@@ -190,8 +195,13 @@ def crawl_command(
     urls: list[str] | None = None,
     log_file: Path | None = None,
     stderr_level: str = "WARNING",
+    redis_url: str | None = None,
+    redis_prefix: str = "aidcorpus",
 ) -> tuple[list[str], Path]:
-    """Write the child's job spec into spec_dir: (argv to run it, path of its JSON result)."""
+    """Write the child's job spec into spec_dir: (argv to run it, path of its JSON result).
+    With `redis_url` the crawl shares its frontier, dupefilter, politeness and crawl state
+    with every other crawl on that Redis and prefix (crawler/shared.py), and writes its
+    WARC files into a folder of its own under `warc_dir`."""
     result = Path(spec_dir) / "result.json"
     spec = {
         "sites": list(site_names),
@@ -204,6 +214,8 @@ def crawl_command(
         "result_path": str(result),
         "log_file": str(Path(log_file).resolve()) if log_file else None,
         "stderr_level": stderr_level,
+        "redis_url": redis_url,
+        "redis_prefix": redis_prefix,
     }
     spec_path = Path(spec_dir) / "spec.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
@@ -222,6 +234,13 @@ def build_settings(spec: dict[str, Any]) -> Any:
     overrides["WARC_DIR"] = spec["warc_dir"]
     overrides["CRAWL_STATE_PATH"] = spec["state_path"]
     settings.setdict(overrides, priority="cmdline")
+    if spec.get("redis_url"):
+        from crawler.shared import settings_for
+
+        shared = settings_for(spec["redis_url"], spec.get("redis_prefix") or "aidcorpus")
+        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+        handlers.update(shared.pop("DOWNLOAD_HANDLERS"))
+        settings.setdict({**shared, "DOWNLOAD_HANDLERS": handlers}, priority=100)
     keep_quiet(settings)
     return settings
 
@@ -293,7 +312,13 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
         jobs = [(PortalSpider, site) for site in sites]
     # one connection for every spider: batched writes from two connections would wait on
     # each other's lock inside the one reactor thread
-    state = CrawlState(spec["state_path"], batch=True)
+    state: Any
+    if spec.get("redis_url"):  # shared with the crawl's other processes
+        from crawler.redisstate import RedisCrawlState
+
+        state = RedisCrawlState.from_url(spec["redis_url"], spec.get("redis_prefix") or "aidcorpus")
+    else:
+        state = CrawlState(spec["state_path"], batch=True)
     run_id = state.start_run(spec["sites"])
     _log_to(spec, settings)
     process = CrawlerProcess(settings, install_root_handler=False)
@@ -350,18 +375,43 @@ def main(argv: list[str] | None = None) -> int:
     spec = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     warc_dir = Path(spec["warc_dir"])
     warc_dir.mkdir(parents=True, exist_ok=True)
-    with open(warc_dir / LOCK_NAME, "a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"another crawl is writing to {warc_dir}", file=sys.stderr)
-            return 3
+    lock = _own_folder(warc_dir) if spec.get("redis_url") else _lock(warc_dir)
+    if lock is None:
+        print(f"another crawl is writing to {warc_dir}", file=sys.stderr)
+        return 3
+    with lock:
+        spec["warc_dir"] = str(Path(lock.name).parent)
         result = _run_child(spec)
     out = Path(spec["result_path"])
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, out)
     return 0
+
+
+def _lock(folder: Path) -> Any:
+    """The folder's crawl lock (an open file holding flock), or None when taken."""
+    lock = open(folder / LOCK_NAME, "a+")  # closed by the caller's `with`
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return None
+    return lock
+
+
+def _own_folder(warc_dir: Path) -> Any:
+    """A shared crawl's WARC folder: `<warc_dir>/<host>-<n>`, the first free n on this
+    machine, so processes never write (or recover) each other's files; a process that
+    died leaves its folder to the next one, which publishes its open file."""
+    host = socket.gethostname().replace("/", "_") or "host"
+    for n in range(256):
+        folder = warc_dir / f"{host}-{n}"
+        folder.mkdir(exist_ok=True)
+        lock = _lock(folder)
+        if lock is not None:
+            return lock
+    return None
 
 
 if __name__ == "__main__":

@@ -65,6 +65,9 @@ class PortalSpider(Spider):
         self.archive: Archive | None = None
         self.frontier: Frontier | None = None
         self.yield_items = True
+        # pages of a multi-page article, held until its last page: archived together, they
+        # land in one WARC file (files rotate between flushes; ingest stitches per file)
+        self._parts: dict[str, list[FetchRecord]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -104,6 +107,8 @@ class PortalSpider(Spider):
         return spider
 
     def _close(self) -> None:
+        for first in list(self._parts):
+            self._release(first)
         if self.archive is not None:
             self.archive.close()
         if self.state is not None:
@@ -223,7 +228,11 @@ class PortalSpider(Spider):
             **fields,
         )
         if self.archive is not None:
-            self.archive.add(rec)
+            if rec.part_of is not None and not rec.last_part:
+                self._parts.setdefault(rec.part_of, []).append(rec)
+            else:
+                self._release(rec.part_of)
+                self.archive.add(rec)
         if not self.yield_items:
             return
         yield {
@@ -375,9 +384,17 @@ class PortalSpider(Spider):
         if found and page < self.site.search.max_pages:
             yield self._search_req(response.meta["query"], page + 1)
 
+    def _release(self, first: str | None) -> None:
+        """Archive the held pages of the article starting at `first` (its last page came,
+        or a next page failed: what was fetched is kept, the article stays incomplete)."""
+        if first is not None and self.archive is not None:
+            for rec in self._parts.pop(first, ()):
+                self.archive.add(rec)
+
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("kind", "?")
+        self._release(request.meta.get("part_of"))
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # refused (counted where it happened): status -1 so it is not re-queued; a
             # refused redirect also settles the URLs that led to it

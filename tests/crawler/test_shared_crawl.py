@@ -1,0 +1,123 @@
+"""Two crawler processes on one local portal sharing a frontier in the real Redis at
+127.0.0.1:6379 (unique key prefix, deleted after; never a flush): every article fetched
+once, per-host politeness held across both, the crawl state shared between them."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from portal_server import FAST, SITES_DIR, Handler, Portal, PortalServer, article_path
+
+from corpus.ingest import ingest_paths
+from corpus.store import Store
+from crawler.run import CrawlStats, start_crawl
+
+redis = pytest.importorskip("redis")
+URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    client = redis.Redis.from_url(URL, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    name = f"aidcorpus-test-{uuid.uuid4().hex}"
+    yield name
+    for key in client.scan_iter(match=name + ":*", count=1000):
+        client.delete(key)
+
+
+class Counting(Handler):
+    """The portal's handler, counting requests on the wire and when each one started."""
+
+    def do_GET(self) -> None:
+        server = self.server
+        with server.portal.lock:
+            server.active += 1
+            server.max_active = max(server.max_active, server.active)
+            server.starts.append(time.monotonic())
+            server.paths.append(self.path)
+        try:
+            time.sleep(0.02)  # long enough for overlapping requests to show
+            super().do_GET()
+        finally:
+            with server.portal.lock:
+                server.active -= 1
+
+
+class CountingServer(PortalServer):
+    def __init__(self, portal: Portal):
+        super().__init__(portal)
+        self.RequestHandlerClass = Counting
+        self.active = self.max_active = 0
+        self.starts: list[float] = []
+        self.paths: list[str] = []
+
+
+def _crawl_twice_at_once(srv: CountingServer, tmp: Path, prefix: str, settings: dict) -> list:
+    jobs = [
+        start_crawl(
+            ["test-portal"],
+            warc_dir=tmp / "warc",
+            state_path=tmp / f"unused-{i}.sqlite",  # the state is in Redis
+            base_url=srv.base,
+            settings=settings,
+            sites_dir=SITES_DIR,
+            redis_url=URL,
+            redis_prefix=prefix,
+            timeout=180,
+        )
+        for i in range(2)
+    ]
+    return [job.wait() for job in jobs]
+
+
+def test_two_processes_fetch_every_article_once_and_stay_polite(
+    tmp_path: Path, prefix: str
+) -> None:
+    portal = Portal(n_lists=4, per_list=6, article_delay=0.01)
+    delay = 0.08
+    settings = {**FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "DOWNLOAD_DELAY": delay}
+    srv = CountingServer(portal)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        first: list[CrawlStats] = _crawl_twice_at_once(srv, tmp_path, prefix, settings)
+        articles = {article_path(i) for i in portal.articles()}
+        assert {p: portal.hits.get(p, 0) for p in articles} == dict.fromkeys(articles, 1)
+        assert all(s.pages_fetched > 0 for s in first), "both processes took part"
+        pages = [p for p in portal.hits if p != "/robots.txt"]
+        assert all(portal.hits[p] == 1 for p in pages)  # lists, feed, sitemap, parts too
+        # politeness over both processes: 2 on the wire at most, starts `delay` apart
+        assert srv.max_active <= 2
+        gaps = [b - a for a, b in zip(srv.starts, srv.starts[1:], strict=False)]
+        assert min(gaps) >= delay - 0.015, [(g, srv.paths[i], srv.paths[i + 1]) for i, g in enumerate(gaps) if g < 0.05][:6]
+        # each process wrote its own WARC files, in its own folder
+        folders = {Path(f).parent for s in first for f in s.warc_files}
+        assert len(folders) == 2
+        # the crawl state is shared: a second crawl by two processes asks conditionally
+        # and leaves the archived articles alone
+        hits_before = dict(portal.hits)
+        portal.log.clear()
+        _crawl_twice_at_once(srv, tmp_path, prefix, settings)
+        assert all(portal.hits.get(p, 0) == hits_before.get(p, 0) for p in articles)
+        lists = [h for p, h in portal.log if p == "/news/"]  # answered 304: nothing new
+        assert len(lists) == 1 and "If-None-Match" in lists[0]
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    # ingest picks up the closed files of both processes: every article once
+    with Store.open(tmp_path / "c.db", create=True) as store:
+        stats = ingest_paths(store, [tmp_path / "warc"], topic_gate="off", workers=2)
+    with Store.open(tmp_path / "c.db") as store:
+        urls = {r[0] for r in store.conn.execute("SELECT url FROM documents")}
+    assert {urlsplit(u).path for u in urls} == articles, urls
+    assert stats.stored == len(articles) and not stats.errors
