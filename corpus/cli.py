@@ -93,6 +93,17 @@ def _days(text: str) -> float:
     return value
 
 
+def _seconds(text: str) -> float:
+    """A number of seconds: finite and above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text}")
+    return value
+
+
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, help="corpus database (SQLite file)")
 
@@ -124,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="refetch stored articles older than DAYS",
     )
     p.add_argument("--max-pages", type=_count, help="stop after this many responses")
+    p.add_argument(
+        "--redis-url",
+        help="share the frontier, dupefilter, politeness and crawl state with every crawl"
+        " on this Redis (redis://host:port/db); WARC files go to a folder of this process",
+    )
+    p.add_argument("--redis-prefix", default="aidcorpus", help="key prefix of the shared crawl")
+    p.add_argument(
+        "--processes", type=_count, default=1, help="crawl processes here (needs --redis-url)"
+    )
     p.add_argument("--sites-dir", help="folder of your own site profiles (default: built-in)")
     p.add_argument("--log-file", help="write Scrapy's log here (rotated) instead of stderr")
 
@@ -146,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="re-read files already ingested (retries dropped and off-topic pages;"
         " stored documents stay as they are)",
+    )
+    p.add_argument(
+        "--watch",
+        type=_seconds,
+        metavar="SECONDS",
+        help="keep ingesting files that appear in the folders (closed WARC files of crawls"
+        " writing there) until none came for SECONDS",
     )
     p.add_argument(
         "--follow-symlinks",

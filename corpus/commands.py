@@ -81,6 +81,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             sites_dir=Path(args.sites_dir) if args.sites_dir else None,
             follow_symlinks=args.follow_symlinks,
             workers=args.workers or default_workers(),
+            idle=args.watch,
         )
     print(stats.summary())
     for error in stats.errors:
@@ -199,6 +200,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         sites_dir=Path(args.sites_dir) if args.sites_dir else None,
         log_file=Path(args.log_file) if args.log_file else None,
         stderr_level=_stderr_level(args),
+        processes=args.processes,
+        redis_url=args.redis_url,
+        redis_prefix=args.redis_prefix,
     )
     print(stats.summary())
     for line in stats.warnings():

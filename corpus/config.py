@@ -42,6 +42,8 @@ class RunConfig:
     crawl_settings: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
     workers: int | None = None  # ingest worker processes; None: one per CPU
     redis_url: str | None = None  # [crawl] redis_url: crawl processes share one frontier
+    redis_prefix: str = "aidcorpus"  # [crawl] redis_prefix: the shared crawl's Redis keys
+    processes: int = 1  # [crawl] processes: crawl processes on this machine (redis_url)
     dedup_storage: dict[str, Any] | None = None  # [dedup] lsh = "redis": the LSH in Redis
     topic_gate: str = "auto"  # ingest's gate: auto (crawled pages), on, off; profiles may override
     log_file: Path | None = None  # Scrapy's log (rotated); default: crawl.log beside the state
@@ -116,6 +118,12 @@ def load_config(path: Path) -> RunConfig:
     sites_dir = crawl.get("sites_dir", (str,))
     redis_url = crawl.get("redis_url", (str,))
     _check_redis_url(path, "[crawl] redis_url", redis_url)
+    processes = crawl.get("processes", (int,), 1)
+    if processes < 1 or (processes > 1 and redis_url is None):
+        raise UserError(
+            f"{path}: [crawl] processes must be 1, or more with a redis_url to share the work"
+        )
+    redis_prefix = crawl.get("redis_prefix", (str,), "aidcorpus")
     dedup = _Reader(path, "dedup", data.get("dedup", {}))
     lsh = dedup.get("lsh", (str,), "local")
     if lsh not in ("local", "redis"):
@@ -156,6 +164,8 @@ def load_config(path: Path) -> RunConfig:
         crawl_settings=dict(scrapy),
         workers=workers,
         redis_url=redis_url,
+        redis_prefix=redis_prefix,
+        processes=processes,
         dedup_storage=dedup_storage,
         topic_gate=gate,
         log_file=root / log_file if log_file else state.parent / "crawl.log",

@@ -47,9 +47,13 @@ def start_sites(
     settings: dict[str, Any] | None = None,
     log_file: Path | None = None,
     stderr_level: str = "WARNING",
+    processes: int = 1,
+    redis_url: str | None = None,
+    redis_prefix: str = "aidcorpus",
 ) -> Any:
-    """Validate, then start the crawl in its child process (crawler.run.CrawlJob)."""
-    from crawler.run import start_crawl
+    """Validate, then start the crawl in its child process (crawler.run.CrawlJob), or in
+    `processes` children sharing one frontier in Redis at `redis_url` (CrawlGroup)."""
+    from crawler.run import start_crawls
     from crawler.sites import load_sites
 
     if sites_dir is not None and not sites_dir.is_dir():
@@ -70,8 +74,15 @@ def start_sites(
         settings["AIDCORPUS_REFRESH_AFTER_DAYS"] = refresh_after
     if max_pages:
         settings["CLOSESPIDER_PAGECOUNT"] = max_pages
-    return start_crawl(
+    if processes > 1 and not redis_url:
+        raise UserError("several crawl processes need a Redis to share one frontier (--redis-url)")
+    if redis_url:
+        check_redis(redis_url)
+    return start_crawls(
+        processes,
         sites,
+        redis_url=redis_url,
+        redis_prefix=redis_prefix,
         warc_dir=warc_dir,
         state_path=state_path,
         base_url=base_url,
@@ -144,6 +155,9 @@ def _run(
         settings=settings,
         log_file=config.log_file,
         stderr_level=stderr_level,
+        processes=config.processes,
+        redis_url=config.redis_url,
+        redis_prefix=config.redis_prefix,
     )
     crawling = _Watch(job)
     try:
@@ -200,6 +214,18 @@ def _run(
 
 
 GROW_FROM = 1 << 20
+
+
+def check_redis(url: str) -> None:
+    """A one-line error now for a Redis the crawl processes could not use."""
+    import redis
+
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise UserError(f"the Redis URL must look like redis://host:port/db, not {url!r}")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5).ping()
+    except (redis.exceptions.RedisError, ValueError) as exc:
+        raise UserError(f"cannot reach Redis at {url}: {exc}") from None
 
 
 class _Watch:

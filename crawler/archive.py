@@ -63,16 +63,19 @@ class Archive:
         if self._held:
             self.checkpoint()
 
-    def add(self, rec: FetchRecord) -> None:
-        """Archive `rec`; it counts as done (crawl state) after the next checkpoint."""
-        self.writer.write(rec, flush=False)
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value("warc/records")
-        stats.inc_value(f"warc/records/{rec.kind}")
-        if self.state is not None:
-            self.state.record(rec)
-        self._held += 1
+    def add(self, rec: FetchRecord, *group: FetchRecord) -> None:
+        """Archive `rec` (and `group`, records that must share its WARC file: the pages of
+        one article); they count as done (crawl state) after the next checkpoint."""
+        recs = (rec, *group)
+        for i, one in enumerate(recs):
+            self.writer.write(one, flush=False, rotate=i == len(recs) - 1)
+            stats = self.crawler.stats
+            assert stats is not None
+            stats.inc_value("warc/records")
+            stats.inc_value(f"warc/records/{one.kind}")
+            if self.state is not None:
+                self.state.record(one)
+            self._held += 1
         rotated = self.writer.pending == 0  # the writer flushed on its own when it rotated
         if rotated or self._held >= self.batch_records:
             self.checkpoint()

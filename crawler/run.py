@@ -159,6 +159,73 @@ def start_crawl(
     )
 
 
+class CrawlGroup:
+    """Several crawl processes sharing one frontier in Redis (`start_crawl(...,
+    redis_url=...)` each); their stats are added up."""
+
+    def __init__(self, jobs: list[CrawlJob]) -> None:
+        self.jobs = jobs
+
+    def running(self) -> bool:
+        return any(job.running() for job in self.jobs)
+
+    def wait(self) -> CrawlStats:
+        try:
+            return merge_stats([job.wait() for job in self.jobs])
+        except BaseException:
+            self.kill()
+            raise
+
+    def kill(self) -> None:
+        for job in self.jobs:
+            job.kill()
+
+
+def start_crawls(processes: int, site_names: list[str], **kwargs: Any) -> CrawlJob | CrawlGroup:
+    """`processes` crawl processes (over 1: they need `redis_url` to share the work)."""
+    if processes <= 1:
+        return start_crawl(site_names, **kwargs)
+    if not kwargs.get("redis_url"):
+        raise ValueError("several crawl processes need a redis_url to share one frontier")
+    jobs: list[CrawlJob] = []
+    log_file = kwargs.pop("log_file", None)
+    try:
+        for n in range(1, processes + 1):
+            own = Path(log_file).with_stem(f"{Path(log_file).stem}-{n}") if log_file else None
+            jobs.append(start_crawl(site_names, log_file=own, **kwargs))
+    except BaseException:
+        CrawlGroup(jobs).kill()
+        raise
+    return CrawlGroup(jobs)
+
+
+def merge_stats(stats: list[CrawlStats]) -> CrawlStats:
+    """One crawl's stats from its processes': counts added, files joined, times the longest."""
+    if len(stats) == 1:
+        return stats[0]
+    counters: dict[str, int] = {}
+    for s in stats:
+        for key, value in s.counters.items():
+            counters[key] = counters.get(key, 0) + value
+    summed = {
+        name: sum(getattr(s, name) for s in stats)
+        for name in ("pages_fetched", "articles_kept", "articles_skipped", "articles_seen",
+                     "not_modified", "errors", "refused", "retries", "warc_records")
+    }  # fmt: skip
+    return CrawlStats(
+        sites=stats[0].sites,
+        warc_files=tuple(f for s in stats for f in s.warc_files),
+        recovered_files=tuple(f for s in stats for f in s.recovered_files),
+        elapsed_s=max(s.elapsed_s for s in stats),
+        crawl_s=max(s.crawl_s for s in stats),
+        counters=counters,
+        # each process reports the drift it saw: the first report per site stands
+        drift=tuple({d.get("site"): d for s in reversed(stats) for d in s.drift}.values()),
+        log_file=stats[0].log_file,
+        **summed,
+    )
+
+
 def crawl(site_names: list[str], **kwargs: Any) -> CrawlStats:
     """Crawl the named profiles (or, with `urls`, one URL list named site_names[0]) and
     return the stats; the keyword arguments are `start_crawl`'s.

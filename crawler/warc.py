@@ -123,15 +123,17 @@ class WarcWriter:
         self._size = len(member)
         return fh
 
-    def write(self, rec: FetchRecord, *, flush: bool = True) -> None:
-        """Add the request and response records; written and flushed now unless flush=False."""
+    def write(self, rec: FetchRecord, *, flush: bool = True, rotate: bool = True) -> None:
+        """Add the request and response records; written and flushed now unless flush=False.
+        rotate=False: do not close the file after this record even if it is full (the next
+        record belongs with it: the pages of one article)."""
         if self._fh is None:
             self._open()
         data = encode_pair(rec)
         self._held.append(data)
         self._size += len(data)
         self.records += 1
-        if flush or self._size >= self._limit():
+        if flush or (rotate and self._size >= self._limit()):
             self.flush()
 
     def flush(self) -> None:

@@ -231,8 +231,8 @@ class PortalSpider(Spider):
             if rec.part_of is not None and not rec.last_part:
                 self._parts.setdefault(rec.part_of, []).append(rec)
             else:
-                self._release(rec.part_of)
-                self.archive.add(rec)
+                held = self._parts.pop(rec.part_of, []) if rec.part_of else []
+                self.archive.add(*held, rec)
         if not self.yield_items:
             return
         yield {
@@ -387,9 +387,9 @@ class PortalSpider(Spider):
     def _release(self, first: str | None) -> None:
         """Archive the held pages of the article starting at `first` (its last page came,
         or a next page failed: what was fetched is kept, the article stays incomplete)."""
-        if first is not None and self.archive is not None:
-            for rec in self._parts.pop(first, ()):
-                self.archive.add(rec)
+        held = self._parts.pop(first, []) if first is not None else []
+        if held and self.archive is not None:
+            self.archive.add(*held)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -76,3 +76,11 @@ def test_ingest_with_the_lsh_in_redis_builds_the_same_corpus(
     assert shared["documents"] == local["documents"] and shared["links"] == local["links"]
     client = redis.Redis.from_url(URL)
     assert client.hlen(namespace.encode() + b"_keys") == len(local["documents"])
+
+
+def test_crawl_processes_need_a_redis(tmp_path: Path) -> None:
+    assert load_config(_config(tmp_path, "processes = 1\n")).processes == 1
+    shared = load_config(_config(tmp_path, f'processes = 3\nredis_url = "{URL}"\n'))
+    assert shared.processes == 3 and shared.redis_prefix == "aidcorpus"
+    with pytest.raises(UserError, match="processes must be 1, or more with a redis_url"):
+        load_config(_config(tmp_path, "processes = 2\n"))

@@ -99,7 +99,8 @@ def test_two_processes_fetch_every_article_once_and_stay_polite(
         # politeness over both processes: 2 on the wire at most, starts `delay` apart
         assert srv.max_active <= 2
         gaps = [b - a for a, b in zip(srv.starts, srv.starts[1:], strict=False)]
-        assert min(gaps) >= delay - 0.015, [(g, srv.paths[i], srv.paths[i + 1]) for i, g in enumerate(gaps) if g < 0.05][:6]
+        close = [(g, srv.paths[i], srv.paths[i + 1]) for i, g in enumerate(gaps) if g < delay]
+        assert min(gaps) >= delay - 0.015, close[:6]  # arrival jitter: a few ms
         # each process wrote its own WARC files, in its own folder
         folders = {Path(f).parent for s in first for f in s.warc_files}
         assert len(folders) == 2
@@ -121,3 +122,64 @@ def test_two_processes_fetch_every_article_once_and_stay_polite(
         urls = {r[0] for r in store.conn.execute("SELECT url FROM documents")}
     assert {urlsplit(u).path for u in urls} == articles, urls
     assert stats.stored == len(articles) and not stats.errors
+
+
+RUN_CONFIG = """
+[crawl]
+sites = ["test-portal"]
+sites_dir = "{sites}"
+base_url = "{base}"
+warc_dir = "data/warc"
+topic_gate = false
+redis_url = "{url}"
+redis_prefix = "{prefix}"
+processes = 2
+[corpus]
+db = "data/corpus.db"
+workers = 2
+[dedup]
+lsh = "redis"
+namespace = "{prefix}:dedup"
+[[export]]
+format = "jsonl"
+out = "out"
+[scrapy]
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = false
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+PROGRESS_INTERVAL = 0
+"""
+
+
+def test_run_with_two_crawl_processes_and_the_shared_index(tmp_path: Path, prefix: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from portal_server import serve
+
+    aidcorpus = str(Path(sys.executable).with_name("aidcorpus"))
+    portal = Portal(n_lists=3, per_list=5, article_delay=0.02)
+    with serve(portal) as srv:
+        config = tmp_path / "aidcorpus.toml"
+        config.write_text(
+            RUN_CONFIG.format(sites=SITES_DIR, base=srv.base, url=URL, prefix=prefix),
+            encoding="utf-8",
+        )
+        proc = subprocess.run([aidcorpus, "run", "--config", str(config)],
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    articles = {article_path(i) for i in portal.articles()}
+    assert all(portal.hits.get(p) == 1 for p in articles)
+    folders = {p.parent.name for p in (tmp_path / "data" / "warc").rglob("*.warc.gz")}
+    assert len(folders) == 2  # one per crawl process
+    lines = [json.loads(x) for f in (tmp_path / "out").glob("*.jsonl") for x in f.open()]
+    exported = {urlsplit(c["url"]).path for line in lines for c in line["metadata"]["copies"]}
+    assert exported == articles
+    client = redis.Redis.from_url(URL)
+    assert client.hlen(f"{prefix}:dedup_keys") == len(articles)  # the LSH is in Redis
+    assert not client.exists(f"{prefix}:portal-test-portal:requests")  # the round is over
+    from crawler.canon import canonical_url
+
+    page = canonical_url(srv.base + article_path(1))
+    assert client.hget(f"{prefix}:page:{page}", "complete") == b"1"  # the shared crawl state
