@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from corpus import commands
+from corpus import commands, view_commands
 from corpus.sources import InputError
 from corpus.store import StoreError
 
@@ -30,6 +30,7 @@ EXAMPLES = {
     "sites": "aidcorpus sites",
     "check-site": "aidcorpus check-site people-xj",
     "run": "aidcorpus run --config aidcorpus.toml",
+    **view_commands.EXAMPLES,
 }
 
 
@@ -41,7 +42,9 @@ def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse
         epilog=f"example:\n  {EXAMPLES[name]}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.set_defaults(func=getattr(commands, "cmd_" + name.replace("-", "_")))
+    func = getattr(commands, "cmd_" + name.replace("-", "_"), None)
+    if func is not None:
+        parser.set_defaults(func=func)
     return parser
 
 
@@ -57,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = _command(sub, "demo", "serve the bundled demo portal, crawl, ingest, dedup and export it")
@@ -147,7 +151,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "run", "scheduled run: crawl, ingest new WARC files, export (takes a lock)")
     p.add_argument("--config", default="aidcorpus.toml", help="run configuration (TOML)")
+
+    def view(name: str, help_: str, func: object) -> argparse.ArgumentParser:
+        p = _command(sub, name, help_)
+        p.set_defaults(func=func)
+        return p
+
+    view_commands.add_parsers(view, _db)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aidcorpus")
+    except PackageNotFoundError:  # a checkout on sys.path, not installed
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,6 +38,9 @@ class IngestStats:
     dropped: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # extract, dedup+store, commit
     errors: tuple[str, ...] = ()  # input files that could not be read (the rest went on)
+    # per site profile ("(files)" for inputs without one): pages, not_ok, already_stored,
+    # stored, damaged, reposts, dropped/<reason>; corpus/quality.py reads these
+    sites: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self) -> str:
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items())) or "none"

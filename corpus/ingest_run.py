@@ -14,6 +14,7 @@ from pathlib import Path
 
 from corpus.dedupe import CorpusDeduper
 from corpus.ingest import IngestStats, doc_key, extract_input
+from corpus.quality import DAMAGED, FILES
 from corpus.sources import Input, Source, read
 from corpus.store import Store
 from extract.types import Article, Dropped
@@ -50,6 +51,8 @@ class IngestRun:
         self.timings: Counter[str] = Counter()
         self.force = force
         self.errors: list[str] = []
+        # Per-profile counters for the per-source quality view (corpus/quality.py).
+        self.per_site: dict[str, Counter[str]] = {}
 
     def ingest_source(self, source: Source) -> None:
         self.counts["sources"] += 1
@@ -73,12 +76,16 @@ class IngestRun:
             raise
 
     def ingest_one(self, item: Input, source: str) -> None:
+        site = self._site_counts(item.page.site)
         if not 200 <= item.status < 300:
             self.counts["not_ok"] += 1  # a 404 or 500 kept in the WARC: no document
+            site["not_ok"] += 1
             return
         self.counts["pages"] += 1
+        site["pages"] += 1
         if self.store.has_url(item.page.url):
             self.counts["already_stored"] += 1
+            site["already_stored"] += 1
             return
         mark = time.perf_counter()
         result = extract_input(self._with_profile_terms(item))
@@ -86,12 +93,18 @@ class IngestRun:
         self._begin()
         if isinstance(result, Dropped):
             self._drop(result.url, result.reason, result.detail, source)
+            site["dropped/" + result.reason] += 1
         elif self._gated(item) and not result.topic_terms:
             self._drop(result.url, "off-topic", "no topic term matched", source)
+            site["dropped/off-topic"] += 1
         elif result.url != item.page.url and self.store.has_url(result.url):
             self.counts["already_stored"] += 1  # a local file whose canonical URL is stored
+            site["already_stored"] += 1
         else:
-            self._store(result, source)
+            kind = self._store(result, source)
+            site["stored"] += 1
+            site["damaged"] += result.damage > DAMAGED
+            site["reposts"] += kind in ("reposts", "exact")
         self._maybe_report()
         if self.pending >= self.batch_size:
             self.flush()
@@ -126,7 +139,10 @@ class IngestRun:
         self.store.add_dropped(url, reason, detail, source)
         self.pending += 1
 
-    def _store(self, article: Article, source: str) -> None:
+    def _site_counts(self, site: str | None) -> Counter[str]:
+        return self.per_site.setdefault(site or FILES, Counter())
+
+    def _store(self, article: Article, source: str) -> str:
         outlet, _ = self._profile(article.site)
         if article.outlet is None and outlet:
             article = replace(article, outlet=outlet)  # the page did not name its outlet
@@ -138,6 +154,7 @@ class IngestRun:
         self.counts["stored"] += 1
         self.counts["links"] += outcome.links
         self.pending += 1
+        return outcome.kind
 
     def _begin(self) -> None:
         if not self.in_tx:
@@ -187,4 +204,5 @@ class IngestRun:
             dropped=dict(self.dropped),
             timings={k: round(v, 3) for k, v in self.timings.items()},
             errors=tuple(self.errors),
+            sites={name: dict(sorted(c.items())) for name, c in sorted(self.per_site.items())},
         )

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from corpus.fts import ensure_fts
 from corpus.locks import file_lock
 from extract.types import Article
 
@@ -91,6 +92,7 @@ class Store:
                 f"{path} has schema {version and version[0]}, expected {SCHEMA_VERSION}"
             )
         conn.execute("PRAGMA synchronous = NORMAL")
+        ensure_fts(conn)  # additive: older databases get the full-text index on first open
         return cls(conn, path)
 
     def close(self) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-OURS = {"crawler", "extract", "dedup", "corpus"}
+OURS = {"crawler", "extract", "dedup", "corpus", "aidcorpus"}
 ALLOWED = {
+    "aidcorpus": {"corpus"},  # only `python -m aidcorpus`
     "extract": set(),
     "dedup": set(),
     "crawler": {"extract"},

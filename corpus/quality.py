@@ -1,0 +1,150 @@
+"""Per-source quality: for each site profile and run, how much came in and how good it was.
+
+Read from the run stats files (`runs/run-*.json`, whose `ingest.sites` holds the per-site
+counters that corpus/ingest_run.py keeps) and, for corpora without them, from the store.
+`regressions` compares a run with the site's recent runs: the warning in a run summary.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.store import Store
+
+log = logging.getLogger(__name__)
+
+DAMAGED = 0.01  # documents.damage above this counts as damaged (mojibake), as in `stats`
+FILES = "(files)"  # inputs ingested without a site profile (saved pages, text files)
+EXTRACTION_REASONS = ("empty", "not-html", "too-large", "binary", "timeout")
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    """One site in one run (or, read from the store, over all runs: run = "all")."""
+
+    site: str
+    run: str
+    pages: int  # article responses read (2xx and not)
+    articles: int  # pages that gave an article, on topic or not
+    stored: int  # new documents
+    empty_rate: float  # of 2xx pages, extraction found no text
+    damaged_rate: float  # of new documents, mojibake-damaged
+    off_topic_rate: float  # of articles, dropped by the topic gate
+    repost_rate: float  # of new documents, a repost or exact copy of one already stored
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def row(self) -> dict[str, object]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+
+def from_counts(site: str, run: str, c: Mapping[str, int]) -> Quality:
+    """A Quality from the counters of corpus.ingest.IngestStats.sites."""
+    dropped = {k.split("/", 1)[1]: v for k, v in c.items() if k.startswith("dropped/") and v}
+    ok_pages = c.get("pages", 0)
+    failed = sum(dropped.get(r, 0) for r in EXTRACTION_REASONS)
+    articles = ok_pages - failed
+    stored = c.get("stored", 0)
+    return Quality(
+        site=site,
+        run=run,
+        pages=ok_pages + c.get("not_ok", 0),
+        articles=articles,
+        stored=stored,
+        empty_rate=_rate(dropped.get("empty", 0), ok_pages),
+        damaged_rate=_rate(c.get("damaged", 0), stored),
+        off_topic_rate=_rate(dropped.get("off-topic", 0), articles),
+        repost_rate=_rate(c.get("reposts", 0), stored),
+        dropped=dropped,
+    )
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def from_runs(runs_dir: Path) -> list[Quality]:
+    """Every site of every run stats file that has per-site counters, oldest run first."""
+    out: list[Quality] = []
+    if not runs_dir.is_dir():
+        return out
+    for path in sorted(runs_dir.glob("run-*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("skipping unreadable run stats file %s: %s", path, exc)
+            continue
+        run = str(record.get("finished") or path.stem.removeprefix("run-"))
+        sites = (record.get("ingest") or {}).get("sites") or {}
+        out.extend(from_counts(site, run, counts) for site, counts in sorted(sites.items()))
+    return out
+
+
+def from_store(store: Store) -> list[Quality]:
+    """Per site over the whole corpus, for corpora without per-site run stats.
+
+    A dropped page carries no site; it is credited to the site of the documents that came
+    from the same input file (our crawler writes one WARC file per site).
+    """
+    counts: dict[str, dict[str, int]] = {}
+    rows = store.conn.execute(
+        "SELECT coalesce(site, ?) AS site, count(*) AS stored,"
+        " sum(damage > ?) AS damaged, sum(repost_of IS NOT NULL) AS reposts"
+        " FROM documents GROUP BY 1",
+        (FILES, DAMAGED),
+    )
+    for r in rows:
+        counts[r["site"]] = {
+            "pages": r["stored"],
+            "stored": r["stored"],
+            "damaged": r["damaged"] or 0,
+            "reposts": r["reposts"] or 0,
+        }
+    dropped = store.conn.execute(
+        "SELECT coalesce((SELECT d.site FROM documents d WHERE d.source = x.source LIMIT 1),"
+        " ?) AS site, reason, count(*) AS n FROM dropped x GROUP BY 1, 2",
+        (FILES,),
+    )
+    for r in dropped:
+        c = counts.setdefault(r["site"], {"pages": 0, "stored": 0})
+        c["pages"] += r["n"]
+        c[f"dropped/{r['reason']}"] = c.get(f"dropped/{r['reason']}", 0) + r["n"]
+    return [from_counts(site, "all", c) for site, c in sorted(counts.items())]
+
+
+def regressions(
+    history: Iterable[Quality], current: Iterable[Quality], *, window: int = 5
+) -> list[str]:
+    """Warnings for sites whose figures in `current` fall well below their recent runs.
+
+    Well below: articles found under half the median of the site's last `window` runs
+    (when that median is at least 4), or the empty-text, off-topic or damaged rate up by
+    more than 0.2 over its median. A site with fewer than two earlier runs is not judged.
+    """
+    past: dict[str, list[Quality]] = {}
+    for q in history:
+        past.setdefault(q.site, []).append(q)
+    warnings = []
+    for q in current:
+        recent = past.get(q.site, [])[-window:]
+        if len(recent) < 2:
+            continue
+        problems = []
+        median_articles = statistics.median(r.articles for r in recent)
+        if median_articles >= 4 and q.articles < median_articles / 2:
+            problems.append(f"articles found {q.articles} (recent median {median_articles:g})")
+        for name in ("empty_rate", "off_topic_rate", "damaged_rate"):
+            before = statistics.median(getattr(r, name) for r in recent)
+            now = getattr(q, name)
+            if now - before > 0.2:
+                label = name.removesuffix("_rate").replace("_", "-")
+                problems.append(f"{label} rate {now:.0%} (recent median {before:.0%})")
+        if problems:
+            warnings.append(
+                f"warning: {q.site} fell below its last {len(recent)} runs: " + "; ".join(problems)
+            )
+    return warnings

@@ -1,0 +1,66 @@
+"""Per-source quality: per-site counters from ingest, rates, and the regression warning."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from corpus import quality
+from corpus.quality import Quality, from_counts, regressions
+from corpus.store import Store
+
+
+def test_demo_run_stats_hold_per_site_counts(demo_corpus: Path) -> None:
+    (run_file,) = sorted((demo_corpus / "runs").glob("run-*.json"))
+    sites = json.loads(run_file.read_text(encoding="utf-8"))["ingest"]["sites"]
+    assert set(sites) == {"demo-chinanews", "demo-farm", "demo-hebei", "demo-shanxi",
+                          "demo-sxrb"}  # fmt: skip
+    with Store.open(demo_corpus / "corpus.db") as store:
+        stored = dict(store.conn.execute("SELECT site, count(*) FROM documents GROUP BY site"))
+        off_topic = store.conn.execute(
+            "SELECT count(*) FROM dropped WHERE reason = 'off-topic'"
+        ).fetchone()[0]
+    # the counters agree with what the store holds
+    assert {s: c["stored"] for s, c in sites.items()} == stored
+    assert sum(c.get("dropped/off-topic", 0) for c in sites.values()) == off_topic
+    rows = quality.from_runs(demo_corpus / "runs")
+    farm = next(q for q in rows if q.site == "demo-farm")
+    # the content farm reposts: most of what it carried was already stored elsewhere
+    assert farm.repost_rate > 0.3 and farm.off_topic_rate > 0
+    chinanews = next(q for q in rows if q.site == "demo-chinanews")
+    assert chinanews.damaged_rate > 0  # the mojibake copy
+
+
+def test_store_view_matches_the_run_view(demo_corpus: Path) -> None:
+    with Store.open(demo_corpus / "corpus.db") as store:
+        from_store = {q.site: q for q in quality.from_store(store)}
+    from_runs = {q.site: q for q in quality.from_runs(demo_corpus / "runs")}
+    assert set(from_store) == set(from_runs)
+    for site, q in from_runs.items():
+        s = from_store[site]
+        assert (s.stored, s.dropped, s.damaged_rate) == (q.stored, q.dropped, q.damaged_rate)
+
+
+def test_rates_from_counts() -> None:
+    counts = {"pages": 10, "not_ok": 2, "stored": 4, "damaged": 1, "reposts": 2,
+              "dropped/empty": 2, "dropped/off-topic": 4}  # fmt: skip
+    q = from_counts("x", "r1", counts)
+    assert (q.pages, q.articles, q.stored) == (12, 8, 4)
+    assert (q.empty_rate, q.damaged_rate, q.off_topic_rate, q.repost_rate) == (0.2, 0.25, 0.5, 0.5)
+
+
+def _q(site: str, run: str, articles: int, empty: float = 0.0) -> Quality:
+    return Quality(site, run, articles, articles, articles, empty, 0.0, 0.0, 0.0)
+
+
+def test_a_site_that_falls_is_named() -> None:
+    history = [_q("a", f"r{i}", 20) for i in range(4)] + [_q("b", f"r{i}", 10) for i in range(4)]
+    history.append(_q("new", "r3", 30))
+    current = [_q("a", "r5", 6), _q("b", "r5", 9, empty=0.5), _q("new", "r5", 1)]
+    warnings = regressions(history, current)
+    assert len(warnings) == 2
+    assert warnings[0].startswith("warning: a fell below its last 4 runs: articles found 6")
+    assert "b fell" in warnings[1] and "empty rate 50%" in warnings[1]
+    # one earlier run is not a baseline: "new" is not judged
+    assert not any("new" in w for w in warnings)
+    assert regressions(history, [_q("a", "r5", 19)]) == []
