@@ -57,20 +57,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from corpus.ingest import ingest_paths
+    from corpus.progress import for_stream
     from corpus.sources import check_paths
 
     paths = [Path(p) for p in args.paths]
     check_paths(paths)  # a bad path fails before any database is created
-    with Store.open(args.db, create=True) as store:
-        stats = ingest_paths(
-            store,
-            paths,
-            batch_size=args.batch,
-            topic_gate=args.topic_gate,
-            progress=_progress,
-            force=args.force,
-            sites_dir=Path(args.sites_dir) if args.sites_dir else None,
-        )
+    progress = for_stream()  # a bar with ETA on a terminal, a line every 5 s otherwise
+    try:
+        with Store.open(args.db, create=True) as store:
+            stats = ingest_paths(
+                store,
+                paths,
+                batch_size=args.batch,
+                topic_gate=args.topic_gate,
+                progress=progress,
+                force=args.force,
+                sites_dir=Path(args.sites_dir) if args.sites_dir else None,
+            )
+    finally:
+        progress.close()
     print(stats.summary())
     for error in stats.errors:
         print(f"aidcorpus: error: {error}", file=sys.stderr)

@@ -106,6 +106,7 @@ def ingest_paths(
 
     with file_lock(writer_lock_path(store.path), wait=True, on_wait=waiting):
         run = IngestRun(store, index, batch_size, topic_gate, progress, sites_dir, force)
+        run.plan(sources)
         try:
             for source in sources:
                 try:
@@ -114,6 +115,7 @@ def ingest_paths(
                     log.info("%s", exc)
                     run.errors.append(str(exc))
             run.flush()
+            run.report_progress(final=True)
         finally:
             run.close()
     return run.stats()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from corpus.dedupe import CorpusDeduper
 from corpus.ingest import IngestStats, doc_key, extract_input
+from corpus.progress import Snapshot
 from corpus.quality import DAMAGED, FILES
 from corpus.sources import Input, Source, read
 from corpus.store import Store
@@ -53,9 +54,27 @@ class IngestRun:
         self.errors: list[str] = []
         # Per-profile counters for the per-source quality view (corpus/quality.py).
         self.per_site: dict[str, Counter[str]] = {}
+        self.files_total = 0
+        self.bytes_total = 0
+        self.bytes_done = 0
+        self.current: Source | None = None
+
+    def plan(self, sources: list[Source]) -> None:
+        """Totals for progress: files, and bytes (the ETA's measure)."""
+        self.files_total = len(sources)
+        self.bytes_total = sum(_size(s.path) for s in sources)
 
     def ingest_source(self, source: Source) -> None:
         self.counts["sources"] += 1
+        self.current = source
+        try:
+            self._ingest_source(source)
+        finally:
+            self.current = None
+            self.bytes_done += _size(source.path)
+            self.report_progress(file_done=True)
+
+    def _ingest_source(self, source: Source) -> None:
         if self.store.has_source(source.sha1) and not self.force:
             self.counts["sources_skipped"] += 1
             log.info("skipping %s: already ingested", source.path)
@@ -105,7 +124,7 @@ class IngestRun:
             site["stored"] += 1
             site["damaged"] += result.damage > DAMAGED
             site["reposts"] += kind in ("reposts", "exact")
-        self._maybe_report()
+        self.report_progress()
         if self.pending >= self.batch_size:
             self.flush()
 
@@ -176,16 +195,31 @@ class IngestRun:
             self.in_tx = False
         self.dedup.close()
 
-    def _maybe_report(self) -> None:
-        now = time.monotonic()
-        if self.progress is None or now - self.last_report < 5:
+    def report_progress(self, *, final: bool = False, file_done: bool = False) -> None:
+        if self.progress is None:
             return
-        self.last_report = now
-        rate = self.counts["pages"] / max(now - self.started, 1e-9)
-        self.progress(
-            f"{self.counts['pages']} pages, {rate:.1f}/s, {self.counts['stored']} stored,"
-            f" {self.counts['reposts'] + self.counts['exact']} duplicates,"
-            f" {sum(self.dropped.values())} dropped"
+        now = time.monotonic()
+        update = getattr(self.progress, "update", None)
+        if update is not None:  # corpus/progress.py: a bar or paced lines with total and ETA
+            if final or file_done or now - self.last_report >= 0.2:
+                self.last_report = now
+                update(self.snapshot(), final=final)
+            return
+        if now - self.last_report >= 5:  # a plain callable: one line every 5 s
+            self.last_report = now
+            self.progress(self.snapshot().line())
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            files_done=self.counts["sources"] - (1 if self.current else 0),
+            files_total=self.files_total,
+            bytes_done=self.bytes_done,
+            bytes_total=self.bytes_total,
+            pages=self.counts["pages"],
+            stored=self.counts["stored"],
+            duplicates=self.counts["reposts"] + self.counts["exact"],
+            dropped=sum(self.dropped.values()),
+            elapsed=time.monotonic() - self.started,
         )
 
     def stats(self) -> IngestStats:
@@ -206,3 +240,10 @@ class IngestRun:
             errors=tuple(self.errors),
             sites={name: dict(sorted(c.items())) for name, c in sorted(self.per_site.items())},
         )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

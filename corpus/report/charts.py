@@ -150,10 +150,12 @@ def text_lengths(rows: Rows) -> Spec | None:
         alt.Chart(_data(rows), title="text length (characters)", width=WIDTH)
         .mark_bar()
         .encode(
-            x=alt.X("chars:Q", bin=alt.Bin(maxbins=30), title="characters"),
-            y=alt.Y("count():Q", title="documents"),
+            x=alt.X("start:Q", bin="binned", title="characters"),
+            x2="stop:Q",
+            y=alt.Y("sum(documents):Q", title="documents"),
             color=alt.Color("copy:N", title=None),
-            tooltip=[alt.Tooltip("count():Q", title="documents"), "copy:N"],
+            tooltip=["start:Q", "stop:Q", "copy:N", alt.Tooltip("sum(documents):Q",
+                                                                title="documents")],
         )
     )
     return _spec(chart)

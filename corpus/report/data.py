@@ -17,6 +17,9 @@ from corpus.store import Store
 Rows = list[dict[str, Any]]
 CHINA = timezone(timedelta(hours=8))  # a date without a time or zone is a Beijing date
 NONE = "(none)"
+OTHERS = "(others)"
+TOP_OUTLETS = 15  # more colours than this cannot be told apart
+MAX_POINTS = 2000  # a scatter of more points says nothing more and bloats the page
 
 
 def _rows(store: Store, sql: str, args: tuple[Any, ...] = ()) -> Rows:
@@ -52,15 +55,35 @@ def month_province(store: Store) -> Rows:
     )
 
 
-def month_outlet(store: Store) -> Rows:
-    """Copies per month and outlet, reposts included."""
-    return _rows(
+def month_outlet(store: Store, top: int = TOP_OUTLETS) -> Rows:
+    """Copies per month and outlet, reposts included; outlets past `top` as one group."""
+    rows = _rows(
         store,
         "SELECT substr(published, 1, 7) AS month, coalesce(outlet, site, ?) AS outlet,"
         " count(*) AS documents FROM documents WHERE published IS NOT NULL"
         " GROUP BY 1, 2 ORDER BY 1, 2",
         (NONE,),
     )
+    return _fold(rows, "outlet", "documents", top)
+
+
+def _fold(rows: Rows, key: str, count: str, top: int) -> Rows:
+    """Keep the `top` values of `key` with the largest totals; sum the rest as OTHERS."""
+    totals: dict[str, int] = defaultdict(int)
+    for r in rows:
+        totals[r[key]] += r[count]
+    if len(totals) <= top:
+        return rows
+    keep = set(sorted(totals, key=lambda k: (-totals[k], k))[:top])
+    folded: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rows:
+        row = dict(r, **{key: r[key] if r[key] in keep else OTHERS})
+        ident = tuple(v for k, v in row.items() if k != count)
+        if ident in folded:
+            folded[ident][count] += row[count]
+        else:
+            folded[ident] = row
+    return list(folded.values())
 
 
 def recipients(store: Store, top: int = 25) -> Rows:
@@ -110,14 +133,16 @@ def parse_date(value: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=CHINA)
 
 
-def repost_delays(store: Store) -> Rows:
-    """Every dated copy in a multi-copy cluster: days after the cluster's first copy."""
+def repost_delays(store: Store, limit: int = MAX_POINTS) -> Rows:
+    """Dated copies in multi-copy clusters (the latest `limit` clusters): days after the
+    cluster's first copy, role "first" or "repost"."""
     rows = _rows(
         store,
         "SELECT d.cluster_id AS cluster, coalesce(d.outlet, d.site, ?) AS outlet,"
         " d.published, d.url, d.title FROM documents d JOIN clusters c ON c.id = d.cluster_id"
-        " WHERE c.size > 1 ORDER BY d.cluster_id, d.id",
-        (NONE,),
+        " WHERE c.id IN (SELECT id FROM clusters WHERE size > 1 ORDER BY id DESC LIMIT ?)"
+        " ORDER BY d.cluster_id, d.id",
+        (NONE, max(1, limit // 2)),
     )
     first: dict[int, datetime] = {}
     for r in rows:
@@ -146,7 +171,7 @@ def dropped(store: Store) -> Rows:
     )
 
 
-def damage(store: Store) -> Rows:
+def damage(store: Store, top: int = TOP_OUTLETS) -> Rows:
     """Per outlet: clean and damaged (mojibake) copies."""
     rows = _rows(
         store,
@@ -158,15 +183,37 @@ def damage(store: Store) -> Rows:
     for r in rows:
         for state in ("clean", "damaged"):
             out.append({"outlet": r["outlet"], "state": state, "documents": r[state] or 0})
-    return out
+    return _fold(out, "outlet", "documents", top)
 
 
-def text_lengths(store: Store) -> Rows:
+def text_lengths(store: Store, bins: int = 30) -> Rows:
+    """Histogram of stored text lengths (characters), canonical copies and other copies.
+
+    Binned here, not in the browser, so a corpus of a million documents makes a page of
+    a few dozen rows.
+    """
+    longest = store.conn.execute("SELECT max(length(text)) FROM documents").fetchone()[0]
+    if not longest:
+        return []
+    width = _nice_width(longest / bins)
     return _rows(
         store,
-        "SELECT length(d.text) AS chars, CASE WHEN c.canonical = d.key THEN 'canonical'"
-        " ELSE 'other copy' END AS copy FROM documents d JOIN clusters c ON c.id = d.cluster_id",
+        "SELECT (length(d.text) / ?) * ? AS start, (length(d.text) / ?) * ? + ? AS stop,"
+        " CASE WHEN c.canonical = d.key THEN 'canonical' ELSE 'other copy' END AS copy,"
+        " count(*) AS documents FROM documents d JOIN clusters c ON c.id = d.cluster_id"
+        " GROUP BY 1, 3 ORDER BY 1, 3",
+        (width, width, width, width, width),
     )
+
+
+def _nice_width(raw: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50 ... at least `raw`: bin edges people can read."""
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if step * m >= raw:
+                return step * m
+        step *= 10
 
 
 def figure_phrases(store: Store, top: int = 3) -> list[str]:

@@ -87,3 +87,19 @@ def test_empty_corpus_gives_a_page_without_charts(tmp_path: Path, seeds_dir: Pat
 def test_report_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path)]) == 2
     assert "no corpus database" in capsys.readouterr().err
+
+
+def test_many_outlets_fold_into_others_and_lengths_are_binned(demo_corpus: Path) -> None:
+    from corpus.report import data
+
+    with Store.open(demo_corpus / "corpus.db") as store:
+        full = data.month_outlet(store)
+        folded = data.month_outlet(store, top=2)
+        bins = data.text_lengths(store)
+        total = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        lengths = [r[0] for r in store.conn.execute("SELECT length(text) FROM documents")]
+    assert len({r["outlet"] for r in folded}) == 3 and "(others)" in {r["outlet"] for r in folded}
+    assert sum(r["documents"] for r in folded) == sum(r["documents"] for r in full) == total
+    assert sum(r["documents"] for r in bins) == total
+    for length in lengths:  # every document falls in exactly one bin
+        assert len({r["start"] for r in bins if r["start"] <= length < r["stop"]}) == 1
