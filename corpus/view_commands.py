@@ -49,7 +49,7 @@ def add_parsers(command: Factory, db: Callable[[argparse.ArgumentParser], None])
     p.add_argument("--province", help="only reports naming this sending province, e.g. 山西")
     p.add_argument("--since", metavar="DATE", help="published on or after (YYYY[-MM[-DD]])")
     p.add_argument("--until", metavar="DATE", help="published on or before (YYYY[-MM[-DD]])")
-    p.add_argument("--limit", type=int, default=20, help="most results to print")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="most results to print")
     add_format_option(p)
 
     p = command("browse", "explore the corpus in datasette (optional extra: browse)", cmd_browse)
