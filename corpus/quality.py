@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from corpus.store import Store
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 DAMAGED = 0.01  # documents.damage above this counts as damaged (mojibake), as in `stats`
 FILES = "(files)"  # inputs ingested without a site profile (saved pages, text files)
 EXTRACTION_REASONS = ("empty", "not-html", "too-large", "binary", "timeout")
+MIN_PAGES = 5  # fewer pages of a site in a run: its rates are not judged
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +39,17 @@ class Quality:
     off_topic_rate: float  # of articles, dropped by the topic gate
     repost_rate: float  # of new documents, a repost or exact copy of one already stored
     dropped: dict[str, int] = field(default_factory=dict)
+    # links that looked like articles on the site's lists, feeds and sitemaps, refetched
+    # or not (the crawl's drift report): discovery, whatever an incremental run skipped
+    discovered: int | None = None
 
     def row(self) -> dict[str, object]:
         return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
 
-def from_counts(site: str, run: str, c: Mapping[str, int]) -> Quality:
+def from_counts(
+    site: str, run: str, c: Mapping[str, int], discovered: int | None = None
+) -> Quality:
     """A Quality from the counters of corpus.ingest.IngestStats.sites."""
     dropped = {k.split("/", 1)[1]: v for k, v in c.items() if k.startswith("dropped/") and v}
     ok_pages = c.get("pages", 0)
@@ -60,11 +67,29 @@ def from_counts(site: str, run: str, c: Mapping[str, int]) -> Quality:
         off_topic_rate=_rate(dropped.get("off-topic", 0), articles),
         repost_rate=_rate(c.get("reposts", 0), stored),
         dropped=dropped,
+        discovered=discovered,
     )
 
 
 def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
+
+
+def from_record(record: Mapping[str, Any], run: str) -> list[Quality]:
+    """Per site, from one run stats record (corpus/runner.py): the ingest's per-site
+    counters, the crawl's per-site discovery, and every site crawled even if nothing came."""
+    ingest = record.get("ingest") or {}
+    crawl = record.get("crawl") or {}
+    sites: dict[str, Mapping[str, int]] = dict(ingest.get("sites") or {})
+    if not sites:
+        return []  # a run from before per-site counters: nothing to compare
+    discovered: dict[str, int] = {}
+    for d in crawl.get("drift") or ():
+        if isinstance(d, Mapping) and "site" in d and "article_links" in d:
+            discovered[str(d["site"])] = int(d["article_links"])
+    for site in crawl.get("sites") or ():
+        sites.setdefault(str(site), {})  # crawled, and not one page of it ingested
+    return [from_counts(s, run, c, discovered.get(s)) for s, c in sorted(sites.items())]
 
 
 def from_runs(runs_dir: Path) -> list[Quality]:
@@ -78,9 +103,8 @@ def from_runs(runs_dir: Path) -> list[Quality]:
         except (OSError, ValueError) as exc:
             log.warning("skipping unreadable run stats file %s: %s", path, exc)
             continue
-        run = str(record.get("finished") or path.stem.removeprefix("run-"))
-        sites = (record.get("ingest") or {}).get("sites") or {}
-        out.extend(from_counts(site, run, counts) for site, counts in sorted(sites.items()))
+        if isinstance(record, dict):
+            out.extend(from_record(record, str(record.get("finished") or path.stem[4:])))
     return out
 
 
@@ -121,9 +145,11 @@ def regressions(
 ) -> list[str]:
     """Warnings for sites whose figures in `current` fall well below their recent runs.
 
-    Well below: articles found under half the median of the site's last `window` runs
-    (when that median is at least 4), or the empty-text, off-topic or damaged rate up by
-    more than 0.2 over its median. A site with fewer than two earlier runs is not judged.
+    Well below: discovery (article links found; articles found where the crawl did not
+    report discovery) under half the median of the site's last `window` runs when that
+    median is at least 4; or, on a run with at least MIN_PAGES pages of the site, the
+    empty-text, off-topic or damaged rate more than 0.2 above its median. A site with
+    fewer than two earlier runs is not judged.
     """
     past: dict[str, list[Quality]] = {}
     for q in history:
@@ -134,10 +160,17 @@ def regressions(
         if len(recent) < 2:
             continue
         problems = []
-        median_articles = statistics.median(r.articles for r in recent)
-        if median_articles >= 4 and q.articles < median_articles / 2:
-            problems.append(f"articles found {q.articles} (recent median {median_articles:g})")
+        if q.discovered is not None and all(r.discovered is not None for r in recent):
+            label, now_n = "article links found", q.discovered
+            series = [r.discovered or 0 for r in recent]
+        else:
+            label, now_n, series = "articles found", q.articles, [r.articles for r in recent]
+        median_n = statistics.median(series)
+        if median_n >= 4 and now_n < median_n / 2:
+            problems.append(f"{label} {now_n} (recent median {median_n:g})")
         for name in ("empty_rate", "off_topic_rate", "damaged_rate"):
+            if q.pages < MIN_PAGES:
+                break  # a rate of a handful of pages is noise
             before = statistics.median(getattr(r, name) for r in recent)
             now = getattr(q, name)
             if now - before > 0.2:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from corpus import quality
 from corpus.config import ExportTarget, RunConfig, load_config
 from corpus.errors import UserError
 from corpus.export import export
@@ -127,6 +128,12 @@ def _run(config: RunConfig, progress: Progress | None) -> str:
         "exports": _plain(exports),
         "timings": timings,
     }
+    # Per-site quality, and how it compares with the site's recent runs (read before this
+    # run's file is written, so a run is never its own baseline).
+    site_quality = quality.from_record(record, record["finished"])
+    quality_warnings = quality.regressions(quality.from_runs(config.runs_dir), site_quality)
+    record["quality"] = [q.row() for q in site_quality]
+    record["quality_warnings"] = quality_warnings
     config.runs_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     stats_file = config.runs_dir / f"run-{stamp}.json"
@@ -136,6 +143,7 @@ def _run(config: RunConfig, progress: Progress | None) -> str:
         f"ingest: {ingest_stats.summary()}",
         *(f"export: {e.summary()}" for e in exports),
         f"stats:  {stats_file} ({timings['total_s']:.1f} s)",
+        *quality_warnings,
     ]
     return "\n".join(lines)
 

@@ -64,3 +64,44 @@ def test_a_site_that_falls_is_named() -> None:
     # one earlier run is not a baseline: "new" is not judged
     assert not any("new" in w for w in warnings)
     assert regressions(history, [_q("a", "r5", 19)]) == []
+
+
+def test_record_names_crawled_sites_and_prefers_discovery() -> None:
+    record = {
+        "crawl": {"sites": ["a", "b"], "drift": [{"site": "a", "article_links": 40},
+                                                 {"site": "b", "article_links": 2}]},
+        "ingest": {"sites": {"a": {"pages": 3, "stored": 3}}},
+    }  # fmt: skip
+    rows = {q.site: q for q in quality.from_record(record, "r9")}
+    assert rows["a"].discovered == 40 and rows["a"].articles == 3
+    assert rows["b"].articles == 0 and rows["b"].discovered == 2  # crawled, nothing ingested
+    assert quality.from_record({"ingest": {"pages": 3}}, "old") == []  # before per-site counts
+    history = [
+        Quality("a", f"r{i}", 10, 10, 10, 0.0, 0.0, 0.0, 0.0, discovered=40) for i in range(3)
+    ] + [Quality("b", f"r{i}", 10, 10, 10, 0.0, 0.0, 0.0, 0.0, discovered=30) for i in range(3)]
+    warnings = regressions(history, list(rows.values()))
+    # an incremental run that fetched 3 new articles of 40 links is fine; 2 links of 30 is not
+    assert len(warnings) == 1 and "b fell below" in warnings[0]
+    assert "article links found 2 (recent median 30)" in warnings[0]
+    # rates of a handful of pages are not judged
+    few = Quality("a", "r9", 2, 2, 0, 1.0, 0.0, 0.0, 0.0, discovered=40)
+    assert regressions(history, [few]) == []
+
+
+def test_run_summary_warns_when_a_site_falls(tmp_path: Path) -> None:
+    from corpus.runner import run_demo
+
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for i, day in enumerate(("20260101T000000", "20260108T000000")):
+        past = {"finished": f"2026-01-0{i + 1}", "crawl": {"sites": ["demo-shanxi"]},
+                "ingest": {"sites": {"demo-shanxi": {"pages": 40, "stored": 40}}}}  # fmt: skip
+        (runs / f"run-{day}.json").write_text(json.dumps(past), encoding="utf-8")
+    summary = run_demo(tmp_path)
+    (line,) = [x for x in summary.splitlines() if x.startswith("warning:")]
+    assert line.startswith("warning: demo-shanxi fell below its last 2 runs: articles found")
+    assert "(recent median 40)" in line
+    newest = sorted(runs.glob("run-*.json"))[-1]
+    record = json.loads(newest.read_text(encoding="utf-8"))
+    assert record["quality_warnings"] == [line]
+    assert {q["site"] for q in record["quality"]} >= {"demo-shanxi", "demo-farm"}
