@@ -96,6 +96,10 @@ def test_datasette_serves_the_canned_queries(demo_corpus: Path) -> None:
         assert found and all("援疆医生" in r["text"] or "援疆医生" in r["title"] for r in found)
         history = _get_json(f"{base}/figure_history.json?_shape=array&phrase={q}", deadline)
         assert {"67", "105"} <= {r["value"] for r in history}
+        # foreign keys: datasette labels each end of a link with its document's title
+        links = _get_json(f"{base}/links.json?_shape=array&_labels=on", deadline)
+        assert links and all(set(r["a"]) == {"value", "label"} for r in links)
+        assert any("山西" in r["a"]["label"] for r in links)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
