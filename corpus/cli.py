@@ -21,7 +21,7 @@ EXAMPLES = {
     "demo": "aidcorpus demo --out demo-output",
     "crawl": "aidcorpus crawl --site people-xj --warc-dir warc/",
     "ingest": "aidcorpus ingest --db corpus.db warc/ saved-pages/",
-    "extract": "aidcorpus extract page.html other.html",
+    "extract": "aidcorpus extract page.html saved-pages/ --format table",
     "clusters": "aidcorpus clusters --db corpus.db --format jsonl",
     "links": "aidcorpus links --db corpus.db --format jsonl",
     "figures": "aidcorpus figures --db corpus.db --match 援疆医生",
@@ -115,15 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "clusters", "print repost clusters, singletons included")
     _db(p)
-    add_format_option(p)
     p.add_argument(
         "--min-size", type=int, default=1, metavar="N", help="only clusters with N or more copies"
     )
+    add_format_option(p)
 
     p = _command(sub, "links", "print linked pairs: shared passages and same-template reports")
     _db(p)
-    add_format_option(p)
     p.add_argument("--kind", choices=("shared-passages", "same-template"), help="only this kind")
+    add_format_option(p)
 
     p = _command(
         sub, "figures", "print figures with the documents, outlets and dates carrying them"

@@ -38,8 +38,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
-        help=f"corpus database (SQLite file; default: ${DB_ENV}, else [corpus] db of"
-        f" ${CONFIG_ENV} or ./{DEFAULT_CONFIG})",
+        help=f"corpus database (default: ${DB_ENV}, else [corpus] db in ./{DEFAULT_CONFIG})",
     )
 
 

@@ -14,6 +14,8 @@ from corpus.report.data import Rows
 
 WIDTH = 640
 Spec = dict[str, Any]
+# counts are whole numbers: no 0.5-document ticks on small corpora
+COUNT = alt.Axis(tickMinStep=1, format="d")
 
 
 def _spec(chart: alt.TopLevelMixin) -> Spec:
@@ -31,10 +33,15 @@ def per_month(rows: Rows, group: str, count: str, title: str) -> Spec | None:
         alt.Chart(_data(rows), title=title, width=WIDTH, height=260)
         .mark_bar()
         .encode(
-            x=alt.X("month:O", title="month"),
-            y=alt.Y(f"sum({count}):Q", title=count),
+            # a time axis: months without documents keep their place
+            x=alt.X("yearmonth(month):T", title="month"),
+            y=alt.Y(f"sum({count}):Q", title=count, axis=COUNT),
             color=alt.Color(f"{group}:N", title=group, legend=alt.Legend(columns=2)),
-            tooltip=["month:O", f"{group}:N", alt.Tooltip(f"sum({count}):Q", title=count)],
+            tooltip=[
+                alt.Tooltip("yearmonth(month):T", title="month"),
+                f"{group}:N",
+                alt.Tooltip(f"sum({count}):Q", title=count),
+            ],
         )
     )
     return _spec(chart)
@@ -48,7 +55,7 @@ def recipients(rows: Rows) -> Spec | None:
         .mark_bar()
         .encode(
             y=alt.Y("recipient:N", sort="-x", title=None),
-            x=alt.X("sum(reports):Q", title="reports"),
+            x=alt.X("sum(reports):Q", title="reports", axis=COUNT),
             color=alt.Color("province:N", title="sending province"),
             tooltip=["recipient:N", "province:N", alt.Tooltip("sum(reports):Q", title="reports")],
         )
@@ -64,7 +71,7 @@ def cluster_sizes(rows: Rows) -> Spec | None:
         .mark_bar()
         .encode(
             x=alt.X("copies:O", title="copies in the cluster"),
-            y=alt.Y("clusters:Q", title="clusters"),
+            y=alt.Y("clusters:Q", title="clusters", axis=COUNT),
             tooltip=["copies:O", "clusters:Q"],
         )
     )
@@ -79,7 +86,7 @@ def reposting_outlets(rows: Rows) -> Spec | None:
         .mark_bar()
         .encode(
             y=alt.Y("outlet:N", sort="-x", title=None),
-            x=alt.X("count():Q", title="copies"),
+            x=alt.X("count():Q", title="copies", axis=COUNT),
             color=alt.Color(
                 "role:N",
                 title="copy",
@@ -115,7 +122,7 @@ def dropped(rows: Rows) -> Spec | None:
         .mark_bar()
         .encode(
             y=alt.Y("reason:N", sort="-x", title=None),
-            x=alt.X("sum(pages):Q", title="pages"),
+            x=alt.X("sum(pages):Q", title="pages", axis=COUNT),
             color=alt.Color("site:N", title="site"),
             tooltip=["reason:N", "site:N", alt.Tooltip("sum(pages):Q", title="pages")],
         )
@@ -152,7 +159,7 @@ def text_lengths(rows: Rows) -> Spec | None:
         .encode(
             x=alt.X("start:Q", bin="binned", title="characters"),
             x2="stop:Q",
-            y=alt.Y("sum(documents):Q", title="documents"),
+            y=alt.Y("sum(documents):Q", title="documents", axis=COUNT),
             color=alt.Color("copy:N", title=None),
             tooltip=["start:Q", "stop:Q", "copy:N", alt.Tooltip("sum(documents):Q",
                                                                 title="documents")],
