@@ -18,12 +18,12 @@ demo: $(STAMP)
 	$(BIN)/aidcorpus demo --out demo-output
 
 test: $(STAMP)
-	$(BIN)/ruff check aidcorpus crawler extract dedup corpus tests bench
+	$(BIN)/ruff check aidcorpus crawler extract dedup corpus zhtext tests bench
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 lint: $(STAMP)
-	$(BIN)/ruff check aidcorpus crawler extract dedup corpus tests bench
+	$(BIN)/ruff check aidcorpus crawler extract dedup corpus zhtext tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract_eval.py

@@ -63,9 +63,24 @@ def naive(docs: list[dict]) -> list[list[str]]:
 
 
 def components(urls: list[str], pairs: list[tuple[str, str]]) -> list[list[str]]:
-    from dedup.cluster import clusters
+    """Connected components of the naive pipeline's pairs (union-find, path halving)."""
+    parent = {u: u for u in urls}
 
-    return [sorted(c) for c in clusters(urls, pairs)]
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+    groups: dict[str, list[str]] = {}
+    for u in parent:
+        groups.setdefault(find(u), []).append(u)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g))
 
 
 def scores(pred: list[list[str]], truth: dict[str, str], docs: list[dict]) -> dict[str, float]:

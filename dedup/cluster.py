@@ -1,4 +1,4 @@
-"""Union-find clusters over merge pairs and the canonical-copy rule of a cluster.
+"""The canonical-copy rule of a cluster (clusters themselves are kept by the store).
 
 Rule (DESIGN "Deduplication"): undamaged text over mojibake, the named original source
 over reposts, earliest publication, then the longest clean text; key breaks ties.
@@ -6,7 +6,7 @@ over reposts, earliest publication, then the longest clean text; key breaks ties
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 # Damage scores at or below this count as undamaged: a stray replacement character in a
@@ -21,7 +21,6 @@ class CopyLike(Protocol):
 
 
 T = TypeVar("T", bound=CopyLike)
-K = TypeVar("K", bound=Hashable)
 
 
 def _norm_outlet(name: str | None) -> str:
@@ -58,24 +57,3 @@ def choose_canonical(copies: Sequence[T]) -> str:
 def _length(copy: CopyLike) -> int:
     length = getattr(copy, "length", None)
     return int(length) if length is not None else len(getattr(copy, "text", ""))
-
-
-def clusters(keys: Iterable[K], pairs: Iterable[tuple[K, K]]) -> list[set[K]]:
-    """Connected components of `pairs` over `keys` (union-find with path halving)."""
-    parent: dict[K, K] = {k: k for k in keys}
-
-    def find(x: K) -> K:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-    groups: dict[K, set[K]] = {}
-    for k in parent:
-        groups.setdefault(find(k), set()).add(k)
-    return sorted(groups.values(), key=lambda g: (-len(g), sorted(map(str, g))))

@@ -11,12 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dedup.shingles import hash_views
+from zhtext import damaged_near, hash_views
 
 # A colon between digits is a clock time (11:10), not a clause break.
 _CLAUSE_SPLIT = re.compile(r"(?:[。！？；，、,;!?\n\r]|(?<!\d)[：:]|[：:](?!\d))+")
-# Mojibake: replacement characters, 锟斤拷, an ASCII "?" glued to non-ASCII text.
-_DAMAGE = re.compile(r"\ufffd|锟斤拷|[^\x00-\x7f]\?|\?[^\x00-\x7f\s]")
 
 # number, optional approximation, unit; longest units first so 万元 wins over 万.
 _UNITS = (
@@ -72,8 +70,7 @@ def split_clauses(text: str, min_chars: int = 6) -> tuple[Clause, ...]:
             part.strip(),
             view,
             clause_digest(view),
-            # Two characters either side: mojibake often eats the separator (剑?021年).
-            bool(_DAMAGE.search(text, max(s - 2, 0), e + 2)),
+            damaged_near(text, s, e),
         )
         for part, view, (s, e) in zip(parts, hash_views(parts), spans, strict=True)
         if len(view) >= max(min_chars, 1)

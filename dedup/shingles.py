@@ -1,64 +1,20 @@
-"""Hash view (OpenCC t2s, pinyin glosses removed, NFKC, no punctuation/space) and n-grams.
+"""Digests and character n-grams of the hash view (`zhtext.hash_view`: NFKC, pinyin glosses
+removed, OpenCC t2s, lower-case, letters and digits only).
 
 Only the hash view feeds fingerprints; the stored text is never changed here.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import re
-import unicodedata
 
 import numpy as np
-import opencc
 
-# A Han character followed by a parenthesised toneful pinyin syllable: 網(wǎng) -> 網.
-# At least one tone mark is required, so ordinary bracketed Latin text survives.
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_GLOSS = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（]\s*[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*\s*[)）]",
-    re.IGNORECASE,
-)
+from zhtext import hash_view
 
 # Odd 64-bit multiplier for the rolling polynomial over code points (FNV-style prime).
 _POLY = np.uint64(0x100000001B3)
 _MASK32 = np.uint64(0xFFFFFFFF)
-
-
-@functools.cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def strip_pinyin_glosses(text: str) -> str:
-    """Remove pinyin glosses glued after Han characters, keeping the character."""
-    return _PINYIN_GLOSS.sub("", text)
-
-
-def _keep(ch: str) -> bool:
-    # Letters and digits only: punctuation, symbols and every kind of space are dropped.
-    return unicodedata.category(ch)[0] in "LN"
-
-
-def hash_view(text: str) -> str:
-    """Aggressive fingerprint view: glosses removed, NFKC, t2s, lower-case, letters/digits only."""
-    text = unicodedata.normalize("NFKC", text)
-    text = strip_pinyin_glosses(text)
-    text = _t2s().convert(text)
-    return "".join(ch for ch in text.lower() if _keep(ch))
-
-
-def hash_views(parts: list[str]) -> list[str]:
-    """hash_view of each part, with one OpenCC call for all of them (parts hold no newline)."""
-    if not parts:
-        return []
-    text = unicodedata.normalize("NFKC", "\n".join(parts))
-    text = _t2s().convert(strip_pinyin_glosses(text)).lower()
-    views = ["".join(ch for ch in part if _keep(ch)) for part in text.split("\n")]
-    if len(views) != len(parts):  # a part held a newline after all: do them one by one
-        return [hash_view(part) for part in parts]
-    return views
 
 
 def view_digest(view: str) -> str:

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extract.types import Decoded
+from zhtext import GARBAGE_RE
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ _META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""
 _XML_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-:.]+)""", re.I)
 _CLEANEVAL_RE = re.compile(rb"""\A\s*<text\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9_\-:.]+)""", re.I)
 _HEADER_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
-# 锟斤拷 / 烫烫烫 / 屯屯屯: UTF-8 replacement bytes or uninitialised buffers read as GBK.
-_GARBAGE_RE = re.compile("锟斤拷|烫烫|屯屯|Ã.|Â.|ï¿½")
 _SNIFF_BYTES = 16384
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
@@ -112,7 +111,7 @@ def plausibility(text: str) -> float:
             bad += 3 * n
         else:
             bad += n
-    bad += 6 * len(_GARBAGE_RE.findall(text))
+    bad += 6 * len(GARBAGE_RE.findall(text))
     total = good + bad
     return 1.0 if total == 0 else good / total
 

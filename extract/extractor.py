@@ -1,11 +1,10 @@
-"""`extract_page(page) -> Article | Dropped`: decode, parse, pick the main text (trafilatura
-and our density finder, reconciled), drop Chinese portal junk, read metadata. Never raises.
-The only module that imports trafilatura.
+"""`extract_page(page) -> Article | Dropped`: decode, parse, pick the main text (the density
+run; trafilatura's full chain when that finds almost nothing), drop Chinese
+portal junk, read metadata. Never raises. The only module that imports trafilatura.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import signal
 import threading
@@ -21,19 +20,18 @@ from extract.boilerplate import filter_lines
 from extract.canonical import page_address
 from extract.dates import find_dates
 from extract.decode import decode_html, split_cleaneval_header
-from extract.density import Run, best_run, parse
+from extract.density import Run, best_run
 from extract.metadata import LineMeta, PageMeta, page_meta, parse_lines
-from extract.normalise import PRIVATE_USE_RE, clean_text, damage_score
 from extract.places import find_provinces, find_recipients
-from extract.reconcile import reconcile
+from extract.segments import parse
 from extract.topic import topic_score
 from extract.types import Article, Dropped, Page
+from zhtext import PRIVATE_USE_RE, clean_text, damage_score
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 8 * 1024 * 1024  # portal articles are < 1 MB; bigger is a dump or a trap
 MAX_ELEMENTS = 60_000
-WEAK_RUN = 50.0  # a run worth less (a sentence or two) loses disagreements
 TOO_LITTLE = 50  # characters of main text below which we ask trafilatura's full pipeline
 TIME_BUDGET = 10.0  # seconds of CPU per page before we give up with "timeout"
 WALL_FACTOR = 3.0  # the wall-clock alarm allows for a busy machine
@@ -116,20 +114,11 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 def main_lines(root: etree._Element, markup: str) -> tuple[list[str], Run]:
     """The main-text lines of a parsed page, before junk and metadata rules, and our run."""
-    traf = trafilatura.extract(
-        copy.deepcopy(root),
-        include_comments=False,
-        include_tables=True,
-        favor_precision=True,
-        deduplicate=False,
-        fast=True,
-    )
-    run = best_run(copy.deepcopy(root))
-    weak = run.score < WEAK_RUN
-    lines = reconcile((traf or "").splitlines(), run.lines, weak=weak)
+    run = best_run(root)
+    lines = run.lines
     if sum(len(line) for line in lines) < TOO_LITTLE:
-        # Unpunctuated text (lyrics, verse, lists) gives both quick passes nothing: let
-        # trafilatura try again with its full fallback chain (rare, so the cost is fine).
+        # Unpunctuated text (lyrics, verse, lists) gives the density run little to go on:
+        # let trafilatura try with its full fallback chain (rare, so the cost is fine).
         # From the markup: some of its fallbacks need lxml.html elements, not our etree.
         again = trafilatura.extract(markup, include_comments=False)
         if again and len(again) > sum(len(line) for line in lines):

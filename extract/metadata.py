@@ -14,8 +14,8 @@ from lxml import etree
 from extract.boilerplate import article_end
 from extract.canonical import resolve_link
 from extract.dates import find_dates, has_date, labelled_date, parse_date, url_date
-from extract.normalise import strip_pinyin_glosses
 from extract.outlets import outlet_for_host
+from zhtext import strip_pinyin_glosses
 
 _SEP_RE = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|-(?=[^\d\s]{2,12}$))\s*")
 _DATE_META = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from extract.normalise import to_simplified
+from zhtext import to_simplified
 
 # The 19 provinces/municipalities of the national pairing programme, plus Shenzhen which runs
 # its own front command. Short forms count only in X疆 compounds (晋疆, 鲁疆, 冀疆).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from extract.normalise import strip_pinyin_glosses, to_simplified
+from zhtext import strip_pinyin_glosses, to_simplified
 
 TOPIC_TERMS: tuple[str, ...] = (
     "援疆",

@@ -17,8 +17,8 @@ from corpus.demo import DemoServer, expected
 from corpus.demo.content import copy_paragraphs, copy_path, load_content
 from corpus.demo.traditional import to_traditional
 from crawler.sites import load_sites
-from extract.normalise import hash_view
 from extract.topic import match_terms
+from zhtext import hash_view
 
 GLOSS = re.compile(r"[\u4e00-\u9fff]\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 TIMEOUT = 10

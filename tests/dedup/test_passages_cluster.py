@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dedup.cluster import choose_canonical, clusters
+from dedup.cluster import choose_canonical
 from dedup.passages import extract_figures, split_clauses
 from dedup.types import DocView
 from dedup.verify import template_conflicts
@@ -33,11 +33,6 @@ def test_choose_canonical_rule_order() -> None:
     longer = DocView("e", "x" * 120, "2023-04-30", 0.0, outlet="另网")
     assert choose_canonical([early, longer]) == "e"
     assert choose_canonical([damaged, DocView("f", "y", None, 0.5)]) == "c"
-
-
-def test_clusters_are_connected_components() -> None:
-    groups = clusters(["a", "b", "c", "d", "e"], [("a", "b"), ("c", "b"), ("d", "e")])
-    assert groups == [{"a", "b", "c"}, {"d", "e"}]
 
 
 def test_guard_sees_short_clauses_and_list_ordinals() -> None:

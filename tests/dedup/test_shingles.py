@@ -6,18 +6,11 @@ import opencc
 from dedup.shingles import (
     batch_shingle_hashes,
     exact_hash,
-    hash_view,
     shingle_hash,
     shingle_hashes,
     shingles,
-    strip_pinyin_glosses,
 )
-
-
-def test_pinyin_glosses_removed_and_other_brackets_kept() -> None:
-    assert strip_pinyin_glosses("中新網(wǎng)新疆，地區(qū)") == "中新網新疆，地區"
-    # No tone mark: not a gloss (an English abbreviation in brackets stays).
-    assert strip_pinyin_glosses("重症监护室(EICU)") == "重症监护室(EICU)"
+from zhtext import hash_view
 
 
 def test_hash_view_folds_script_width_punctuation_and_space() -> None:

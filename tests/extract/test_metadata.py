@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from extract.dates import parse_date, url_date
-from extract.density import parse
 from extract.metadata import is_meta_line, page_meta, parse_lines
 from extract.outlets import outlet_for_host
+from extract.segments import parse
 
 
 @pytest.mark.parametrize(

@@ -1,44 +1,9 @@
-"""Stored view vs hash view, pinyin glosses, mojibake damage, topic terms and places."""
+"""Topic terms and places (the text views have their one table in tests/test_zhtext.py)."""
 
 from __future__ import annotations
 
-from extract.normalise import clean_text, damage_score, hash_view, strip_pinyin_glosses
 from extract.places import find_provinces, find_recipients
 from extract.topic import TOPIC_TERMS, match_terms, topic_score
-
-SEED_002 = "中新網(wǎng)新疆新聞9月20日電 山東援疆聚焦重點任務(wù)，堅持守正創(chuàng)新。"
-
-
-def test_pinyin_glosses_are_removed_and_characters_kept() -> None:
-    assert strip_pinyin_glosses("中新網(wǎng)") == "中新網"
-    assert strip_pinyin_glosses("地區(qū)工作") == "地區工作"
-    want = "中新網新疆新聞9月20日電 山東援疆聚焦重點任務，堅持守正創新。"
-    assert strip_pinyin_glosses(SEED_002) == want
-
-
-def test_ordinary_parentheses_are_not_glosses() -> None:
-    for text in ("兵团第六师(五家渠市)", "EICU(急诊重症监护室)", "数据(data)", "中(zhong)国"):
-        assert strip_pinyin_glosses(text) == text
-
-
-def test_clean_text_keeps_script_and_punctuation_and_tidies_whitespace() -> None:
-    raw = "  中新網(wǎng)\r\n\r\n\u3000\u3000山東援疆，聚焦重點。 \n\u200b\n  第二段  落\t！  "
-    assert clean_text(raw) == "中新網\n山東援疆，聚焦重點。\n第二段 落 ！"
-
-
-def test_hash_view_folds_script_and_drops_punctuation() -> None:
-    assert hash_view("山東援疆，聚焦重點任務(wù)。") == "山东援疆聚焦重点任务"
-    assert hash_view("ＡＢＣ１２３ 援疆！") == "ABC123援疆"
-    assert hash_view(clean_text(SEED_002)) == hash_view(SEED_002)
-
-
-def test_damage_score_sees_mojibake_and_not_clean_text() -> None:
-    damaged = "借鑒鄉村振興齊魯樣板經驗?zāi)J剑?021年以來，推動當?shù)亟?jīng)濟社會發展。"
-    clean = "借鉴乡村振兴齐鲁样板经验模式，2021年以来，推动当地经济社会发展。为什么?因为"
-    assert damage_score(damaged) > 0.05
-    assert damage_score(clean) == 0.0
-    assert damage_score("") == 0.0
-    assert damage_score("锟斤拷" * 20) == 1.0
 
 
 def test_match_terms_in_order_of_appearance_and_traditional() -> None:
