@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/repost_bench.py
 	$(BIN)/python bench/crawl_bench.py
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/search_bench.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

@@ -18,7 +18,9 @@ import opencc
 
 from corpus.fts import FTS_TABLE, has_fts
 from corpus.store import Store
+from zhtext import to_simplified
 
+TO_TRADITIONAL = ("s2t.json", "s2tw.json")  # mainland and Taiwan Traditional forms
 MARK = ("[", "]")  # around each hit in a snippet; plain text survives every output format
 SNIPPET_CHARS = 40
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -56,8 +58,7 @@ def _converter(config: str) -> opencc.OpenCC:
 def variants(word: str) -> tuple[str, ...]:
     """The word as typed, in Simplified and in Traditional (mainland and Taiwan forms)."""
     out = [word]
-    for config in ("t2s.json", "s2t.json", "s2tw.json"):
-        converted = _converter(config).convert(word)
+    for converted in (to_simplified(word), *(_converter(c).convert(word) for c in TO_TRADITIONAL)):
         if converted not in out:
             out.append(converted)
     return tuple(out)
