@@ -82,6 +82,14 @@ def build_sections(
             "no dated reposts",
         ),
         Section(
+            "who-reposts-whom",
+            "Who reposts whom",
+            "For each reposted report: the outlet of its first copy and each outlet that"
+            " carried it later.",
+            charts.who_reposts_whom(data.who_reposts_whom(delays)),
+            "no reposted reports",
+        ),
+        Section(
             "dropped",
             "Dropped pages by reason",
             "Pages that gave no document; the site is that of the input file they came in.",

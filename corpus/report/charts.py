@@ -114,6 +114,20 @@ def repost_delays(rows: Rows) -> Spec | None:
     return _spec(chart)
 
 
+def who_reposts_whom(rows: Rows) -> Spec | None:
+    if not rows:
+        return None
+    base = alt.Chart(_data(rows), title="who reposts whom: reports by first and later outlet")
+    cells = base.mark_rect().encode(
+        x=alt.X("later:N", title="later copy in"),
+        y=alt.Y("first:N", title="first published by"),
+        color=alt.Color("reports:Q", title="reports", scale=alt.Scale(scheme="blues")),
+        tooltip=["first:N", "later:N", "reports:Q"],
+    )
+    text = base.mark_text(baseline="middle").encode(x="later:N", y="first:N", text="reports:Q")
+    return _spec(alt.layer(cells, text))
+
+
 def dropped(rows: Rows) -> Spec | None:
     if not rows:
         return None

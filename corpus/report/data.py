@@ -161,6 +161,19 @@ def repost_delays(store: Store, limit: int = MAX_POINTS) -> Rows:
     return out
 
 
+def who_reposts_whom(delays: Rows) -> Rows:
+    """Pairs (first outlet, later outlet) with how many reports went that way."""
+    first: dict[int, str] = {}
+    for r in delays:
+        if r["role"] == "first":
+            first.setdefault(r["cluster"], r["outlet"])
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for r in delays:
+        if r["role"] == "repost" and r["cluster"] in first:
+            pairs[(first[r["cluster"]], r["outlet"])] += 1
+    return [{"first": a, "later": b, "reports": n} for (a, b), n in sorted(pairs.items())]
+
+
 def dropped(store: Store) -> Rows:
     """Dropped pages by reason and by the site of the input file they came in."""
     return _rows(

@@ -43,7 +43,8 @@ def test_report_is_self_contained(report: Path) -> None:
     assert "vegaEmbed" in page and "BSD-3-Clause" in page
     ids = re.findall(r'<div class="chart" id="chart-([a-z0-9-]+)"', page)
     for wanted in ("per-month-province", "per-month-outlet", "recipients", "cluster-sizes",
-                   "reposting-outlets", "repost-delays", "dropped", "damage", "text-length",
+                   "reposting-outlets", "repost-delays", "who-reposts-whom", "dropped", "damage",
+                   "text-length",
                    "figure-1", "quality"):  # fmt: skip
         assert wanted in ids
     # the figure's history names both values, and the run stats' per-site quality is used
