@@ -108,6 +108,18 @@ def from_runs(runs_dir: Path) -> list[Quality]:
     return out
 
 
+def latest_warnings(runs_dir: Path) -> list[str]:
+    """The quality warnings the newest run stats file recorded."""
+    files = sorted(runs_dir.glob("run-*.json")) if runs_dir.is_dir() else []
+    for path in reversed(files):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        return [str(w) for w in record.get("quality_warnings") or ()]
+    return []
+
+
 def from_store(store: Store) -> list[Quality]:
     """Per site over the whole corpus, for corpora without per-site run stats.
 

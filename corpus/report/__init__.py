@@ -6,6 +6,7 @@ rename). Charts are Vega-Lite specs made with altair and drawn by the inlined Ve
 
 from __future__ import annotations
 
+import html
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,9 +142,11 @@ def quality_section(store: Store, runs_dir: Path | None) -> Section:
     for q in per_run:
         latest[q.site] = q  # runs are read oldest first
     columns = [
-        "site", "run", "pages", "articles", "stored", "empty_rate", "damaged_rate",
-        "off_topic_rate", "repost_rate", "dropped",
+        "site", "run", "pages", "articles", "discovered", "stored", "empty_rate",
+        "damaged_rate", "off_topic_rate", "repost_rate", "dropped",
     ]
+    warnings = quality.latest_warnings(runs_dir) if runs_dir else []
+    said = "".join(f"<p class=chart-error>{html.escape(w)}</p>" for w in warnings)
     return Section(
         "quality",
         "Per-source quality",
@@ -151,7 +154,7 @@ def quality_section(store: Store, runs_dir: Path | None) -> Section:
         " reposts of documents stored, off-topic of articles found.",
         charts.quality([q.row() for q in latest.values()]),
         "no sources",
-        table([q.row() for q in reversed(per_run)], columns),
+        said + table([q.row() for q in reversed(per_run)], columns),
     )
 
 

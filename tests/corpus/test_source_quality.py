@@ -105,3 +105,9 @@ def test_run_summary_warns_when_a_site_falls(tmp_path: Path) -> None:
     record = json.loads(newest.read_text(encoding="utf-8"))
     assert record["quality_warnings"] == [line]
     assert {q["site"] for q in record["quality"]} >= {"demo-shanxi", "demo-farm"}
+    # the report shows the warning above its quality table
+    from corpus.report import write_report
+
+    with Store.open(tmp_path / "corpus.db") as store:
+        page = write_report(store, tmp_path / "report", runs_dir=runs).path.read_text("utf-8")
+    assert "demo-shanxi fell below its last 2 runs" in page
