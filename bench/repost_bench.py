@@ -47,7 +47,7 @@ def run_aidcorpus(warc: Path, db: Path) -> tuple[list[list[str]], list[dict], li
         raise SystemExit(f"aidcorpus ingest failed: {ingest.stderr[-3000:]}")
     clusters = [json.loads(line)["copies"] for line in _jsonl("clusters", db)]
     links = [json.loads(line) for line in _jsonl("links", db)]
-    return clusters, links, (ingest.stdout + ingest.stderr).strip().splitlines()[-1:]
+    return clusters, links, ingest.stdout.strip().splitlines()[-1:]  # stderr: progress
 
 
 def naive(docs: list[dict]) -> list[list[str]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -50,6 +51,28 @@ def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse
     return parser
 
 
+def _count(text: str) -> int:
+    """A count of one or more: 0 or -1 must not quietly mean "unlimited"."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _days(text: str) -> float:
+    """A number of days: finite and not negative (nan and inf are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of days, 0 or more, not {text}")
+    return value
+
+
 def _db(parser: argparse.ArgumentParser) -> None:
     add_db(parser)
 
@@ -77,11 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="base URL substituted for {base} in local profiles")
     p.add_argument(
         "--refresh-after",
-        type=float,
+        type=_days,
         metavar="DAYS",
         help="refetch stored articles older than DAYS",
     )
-    p.add_argument("--max-pages", type=int, help="stop after this many responses")
+    p.add_argument("--max-pages", type=_count, help="stop after this many responses")
     add_sites_dir(p)
 
     p = _command(sub, "ingest", "extract, deduplicate and store WARC, HTML or text files")
@@ -95,13 +118,20 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="drop off-topic articles: auto = only pages crawled with a profile",
     )
-    p.add_argument("--batch", type=int, default=200, metavar="N", help="documents per transaction")
+    p.add_argument(
+        "--batch", type=_count, default=200, metavar="N", help="documents per transaction"
+    )
     add_sites_dir(p)  # the profiles the WARC files name (outlet, topic terms)
     p.add_argument(
         "--force",
         action="store_true",
         help="re-read files already ingested (retries dropped and off-topic pages;"
         " stored documents stay as they are)",
+    )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symlinks inside the folders named (default: skip them)",
     )
 
     p = _command(
@@ -116,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "clusters", "print repost clusters, singletons included")
     _db(p)
     p.add_argument(
-        "--min-size", type=int, default=1, metavar="N", help="only clusters with N or more copies"
+        "--min-size", type=_count, default=1, metavar="N", help="only clusters with N or more"
     )
     add_format_option(p)
 
@@ -136,13 +166,23 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     p.add_argument("url", help="the document's URL")
 
-    p = _command(sub, "export", "export canonical documents not yet exported to a folder")
+    p = _command(
+        sub,
+        "export",
+        "deliver to a folder, exactly once, the clusters it lacks or holds in an older"
+        " version (see docs/EXPORT.md)",
+    )
     _db(p)
     p.add_argument(
         "--format", choices=("txt", "jsonl", "parquet"), default="txt", help="what to write"
     )
     p.add_argument("--out", required=True, help="destination folder")
-    p.add_argument("--gzip", action="store_true", help="gzip the JSONL file")
+    p.add_argument("--gzip", action="store_true", help="gzip the JSONL files")
+    p.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="write the whole corpus as a new subfolder and switch OUT/latest to it",
+    )
 
     p = _command(sub, "stats", "print corpus counts")
     _db(p)
@@ -160,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub, "check-site", "fetch a few pages of a portal live and check discovery and extraction"
     )
     p.add_argument("name", help="profile name (see `aidcorpus sites`)")
-    p.add_argument("--pages", type=int, default=5, metavar="N", help="article pages to try")
+    p.add_argument("--pages", type=_count, default=5, metavar="N", help="article pages to try")
     p.add_argument("--base-url", help="base URL for a local profile")
     add_sites_dir(p)
 
@@ -202,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except commands.UserError as exc:
         return _fail(str(exc))
+    except UnicodeError as exc:  # a path or argument whose bytes are not UTF-8 text
+        return _fail(f"text that is not valid UTF-8: {exc}")
     except (StoreError, InputError) as exc:
         return _fail(str(exc))
     except ValueError as exc:

@@ -72,6 +72,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 progress=progress,
                 force=args.force,
                 sites_dir=Path(args.sites_dir) if args.sites_dir else None,
+                follow_symlinks=args.follow_symlinks,
             )
     finally:
         progress.close()
@@ -88,7 +89,7 @@ def cmd_clusters(args: argparse.Namespace) -> int:
             for c in queries.clusters(store)
             if len(c["copies"]) >= args.min_size
         )
-        return emit(rows, args.format, ["cluster", "size", "canonical", "copies"])
+        return emit(rows, args.format, ["cluster", "id", "version", "size", "canonical", "copies"])
 
 
 def cmd_links(args: argparse.Namespace) -> int:
@@ -98,12 +99,25 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
+    if args.match:
+        _utf8(args.match, "--match")
     with Store.open(args.db) as store:
         return emit(queries.figures(store, args.match), args.format,
                     ["phrase", "value", "unit", "published", "outlet", "url"])  # fmt: skip
 
 
+def _utf8(value: str, what: str) -> str:
+    """A command-line argument that must be text: bytes that are not UTF-8 are a user error."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise UserError(f"{what} {shown} is not valid UTF-8 text") from None
+    return value
+
+
 def cmd_show(args: argparse.Namespace) -> int:
+    _utf8(args.url, "URL")
     with Store.open(args.db) as store:
         doc = queries.document(store, args.url)
     if doc is None:
@@ -118,8 +132,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.gzip and args.format != "jsonl":
         raise UserError("--gzip applies to --format jsonl only")
     with Store.open(args.db) as store:
-        result = export(store, args.format, Path(args.out), gzip=args.gzip)
+        result = export(
+            store,
+            args.format,
+            Path(args.out),
+            gzip=args.gzip,
+            snapshot=args.snapshot,
+            progress=_progress,
+        )
     print(result.summary())
+    if result.warning:
+        print(f"aidcorpus: warning: {result.warning}", file=sys.stderr)
     return 0
 
 
@@ -204,8 +227,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from corpus.runner import load_config, scheduled_run
 
     result = scheduled_run(load_config(Path(args.config)), progress=_progress)
-    print(result)
-    return 0
+    print(result.summary)
+    for warning in result.warnings:
+        print(f"aidcorpus: warning: {warning}", file=sys.stderr)
+    for error in result.errors:  # the same exit code as `aidcorpus ingest`
+        print(f"aidcorpus: error: {error}", file=sys.stderr)
+    return 1 if result.errors else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

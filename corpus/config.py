@@ -5,6 +5,9 @@ Every problem is one UserError naming the file and the key.
 
 from __future__ import annotations
 
+import math
+import re
+import sqlite3
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,7 @@ class ExportTarget:
     format: str
     out: Path
     gzip: bool = False
+    snapshot: bool = False  # a mirror switched atomically instead of a feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +91,22 @@ def load_config(path: Path) -> RunConfig:
             raise UserError(
                 f"{path}: [[export]] #{i + 1} needs out = '...' and a format in {FORMATS}"
             )
-        targets.append(ExportTarget(fmt, root / out, table.get("gzip", (bool,), False)))
+        gzip = table.get("gzip", (bool,), False)
+        if gzip and fmt != "jsonl":
+            raise UserError(f"{path}: [[export]] #{i + 1} gzip applies to format 'jsonl' only")
+        targets.append(
+            ExportTarget(fmt, root / out, gzip, table.get("snapshot", (bool,), False))
+        )
     scrapy = data.get("scrapy", {})
     if not isinstance(scrapy, dict):
         raise UserError(f"{path}: [scrapy] must be a table of Scrapy settings")
+    check_scrapy_settings(path, scrapy)
+    max_pages = crawl.get("max_pages", (int,))
+    if max_pages is not None and max_pages < 1:
+        raise UserError(f"{path}: [crawl] max_pages must be 1 or more, not {max_pages}")
+    refresh = crawl.get("refresh_after_days", (int, float))
+    if refresh is not None and (not math.isfinite(refresh) or refresh < 0):
+        raise UserError(f"{path}: [crawl] refresh_after_days must be 0 or more, not {refresh}")
     sites_dir = crawl.get("sites_dir", (str,))
     db = root / corpus.get("db", (str,), "data/corpus.db")
     if db.is_dir():
@@ -102,10 +118,71 @@ def load_config(path: Path) -> RunConfig:
         state=root / crawl.get("state", (str,), "data/crawl-state.db"),
         db=db,
         exports=tuple(targets),
-        refresh_after=crawl.get("refresh_after_days", (int, float)),
+        refresh_after=refresh,
         base_url=base_url,
-        max_pages=crawl.get("max_pages", (int,)),
+        max_pages=max_pages,
         runs_dir=root / _Reader(path, "top level", data).get("runs_dir", (str,), "data/runs"),
         sites_dir=root / sites_dir if sites_dir else None,
         crawl_settings=dict(scrapy),
     )
+
+
+SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def check_scrapy_settings(path: Path, settings: dict[str, Any]) -> None:
+    """Each [scrapy] override must be a setting name, and a setting Scrapy or aidcorpus
+    knows must keep the type of its default: a bad value would otherwise fail inside the
+    crawl child and end as a run of 0 pages that exits 0."""
+    from scrapy.settings import default_settings
+
+    import crawler.settings as ours
+
+    for key, value in settings.items():
+        if not SETTING_NAME.fullmatch(key):
+            raise UserError(f"{path}: [scrapy] {key!r} is not a Scrapy setting name")
+        default = getattr(ours, key, getattr(default_settings, key, None))
+        if default is None:
+            continue  # a setting of the user's own components: theirs to check
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, (int, float)):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            ok = ok and (isinstance(default, float) or isinstance(value, int))
+            ok = ok and math.isfinite(value)
+        elif isinstance(default, (list, tuple)):
+            ok = isinstance(value, list)
+        else:
+            ok = isinstance(value, type(default))
+        if not ok:
+            want = type(default).__name__
+            raise UserError(
+                f"{path}: [scrapy] {key} must be {want} like its default {default!r},"
+                f" not {value!r}"
+            )
+
+
+def check_state_path(state: Path) -> None:
+    """The crawl state must be a new file or a crawl state database, never a folder or a
+    file of something else (a corpus database would get crawl tables added to it)."""
+    if state.is_dir():
+        raise UserError(f"crawl state {state} is a folder; name a database file")
+    if not state.exists():
+        if not state.parent.exists() or state.parent.is_dir():
+            return
+        raise UserError(f"crawl state {state}: {state.parent} is not a folder")
+    with state.open("rb") as fh:
+        head = fh.read(16)
+    # SQLite takes a short file of anything for an empty database and overwrites it.
+    if head and head != b"SQLite format 3\x00":
+        raise UserError(f"crawl state {state} is not an SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise UserError(f"crawl state {state} is not an SQLite database") from None
+    if (tables and "pages" not in tables) or "documents" in tables:
+        raise UserError(f"crawl state {state} is another database, not a crawl state")

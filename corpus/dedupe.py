@@ -101,7 +101,7 @@ class CorpusDeduper:
             cluster_id = int(row["cluster_id"])
             kind = "exact" if verdict.exact_of else "reposts"
         else:
-            cluster_id = self.store.new_cluster()
+            cluster_id = self.store.new_cluster(key)
             kind = "new"
         self.store.insert_document(
             article,
@@ -122,8 +122,25 @@ class CorpusDeduper:
                 for f in extract_figures(article.text)
             ),
         )
+        if row is not None and verdict.also:
+            cluster_id = self._merge(cluster_id, verdict.also)
         self.store.set_canonical(cluster_id, choose_canonical(self.store.copies(cluster_id)))
         return Outcome(kind, cluster_id, len(verdict.links))
+
+    def _merge(self, cluster_id: int, others: tuple[str, ...]) -> int:
+        """A document that reposts copies in several clusters joins them into one: the
+        oldest cluster survives with its uid, the others become tombstones. A cluster the
+        template guard told apart from the document's own (a same-template link) stays apart.
+        """
+        rows = (self.store.doc_fields(k) for k in others)
+        found = {int(r["cluster_id"]) for r in rows if r is not None} - {cluster_id}
+        joined = {c for c in found if not self.store.kept_apart(cluster_id, c)} | {cluster_id}
+        if len(joined) == 1:
+            return cluster_id
+        survivor = min(joined)
+        log.debug("merging clusters %s into %d", sorted(joined - {survivor}), survivor)
+        self.store.merge_clusters(survivor, sorted(joined - {survivor}))
+        return survivor
 
     def _add_link(self, key: str, published: str | None, link: Link) -> None:
         """Store a link as (earlier report, later report), figure changes read a -> b.

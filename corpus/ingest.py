@@ -86,18 +86,20 @@ def ingest_paths(
     progress: Callable[[str], None] | None = None,
     sites_dir: Path | None = None,
     force: bool = False,
+    follow_symlinks: bool = False,
 ) -> IngestStats:
     """Ingest files and folders into `store`; see `aidcorpus ingest --help`.
 
     One writer at a time: a second ingest into the same corpus waits for the first. An
     unreadable file is reported in `IngestStats.errors` and the other files go on.
-    `force` re-reads files already ingested (retrying their dropped pages).
+    `force` re-reads files already ingested (retrying their dropped pages). Symlinks in
+    folders are skipped unless `follow_symlinks`.
     """
     from corpus.ingest_run import IngestRun
 
     if topic_gate not in GATES:
         raise ValueError(f"topic_gate must be one of {GATES}, not {topic_gate!r}")
-    sources = expand(list(paths))
+    sources = expand(list(paths), follow_symlinks=follow_symlinks)
     index = index_dir or index_dir_for(store.path)
 
     def waiting() -> None:

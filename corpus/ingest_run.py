@@ -14,10 +14,11 @@ from pathlib import Path
 
 from corpus.dedupe import CorpusDeduper
 from corpus.ingest import IngestStats, doc_key, extract_input
+from corpus.inputcheck import shown
 from corpus.progress import Snapshot
 from corpus.quality import DAMAGED, FILES
 from corpus.sources import Input, Source, read
-from corpus.store import Store
+from corpus.store import Store, rollback
 from extract.types import Article, Dropped
 
 log = logging.getLogger(__name__)
@@ -77,14 +78,15 @@ class IngestRun:
     def _ingest_source(self, source: Source) -> None:
         if self.store.has_source(source.sha1) and not self.force:
             self.counts["sources_skipped"] += 1
-            log.info("skipping %s: already ingested", source.path)
+            log.info("skipping %s: already ingested", shown(source.path))
             return
         pages = 0
+        where = shown(source.path)
         for item in self._iter(source):
             pages += 1
-            self.ingest_one(item, str(source.path))
+            self.ingest_one(item, where)
         self._begin()
-        self.store.add_source(source.sha1, str(source.path), pages)
+        self.store.add_source(source.sha1, where, pages)
 
     def _iter(self, source: Source) -> Iterator[Input]:
         # A WARC that breaks halfway must not lose the batch already read from it.
@@ -163,8 +165,10 @@ class IngestRun:
 
     def _store(self, article: Article, source: str) -> str:
         outlet, _ = self._profile(article.site)
-        if article.outlet is None and outlet:
-            article = replace(article, outlet=outlet)  # the page did not name its outlet
+        if outlet and article.outlet != outlet:
+            # A page crawled with a profile is that outlet's page: the profile's name wins
+            # over the page's own spelling of it (中新網 on a page in Traditional script).
+            article = replace(article, outlet=outlet)
         key = doc_key(article.url)
         mark = time.perf_counter()
         outcome = self.dedup.place(key, article, source)
@@ -191,8 +195,9 @@ class IngestRun:
 
     def close(self) -> None:
         if self.in_tx:
-            self.store.conn.execute("ROLLBACK")
             self.in_tx = False
+            # A COMMIT that failed (disk full) has already ended the transaction.
+            rollback(self.store.conn)
         self.dedup.close()
 
     def report_progress(self, *, final: bool = False, file_done: bool = False) -> None:

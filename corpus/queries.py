@@ -10,18 +10,25 @@ from corpus.store import Store
 
 
 def clusters(store: Store) -> Iterator[dict[str, Any]]:
-    """Every cluster, singletons included: {"cluster", "canonical", "copies": [URL, ...]}."""
+    """Every cluster, singletons included: {"cluster", "id" (its exported id), "version",
+    "canonical", "copies": [URL, ...]}."""
     rows = store.conn.execute(
-        "SELECT c.id, c.canonical, d.url, d.key FROM clusters c JOIN documents d"
-        " ON d.cluster_id = c.id ORDER BY c.id, d.id"
+        "SELECT c.id, c.uid, c.version, c.canonical, d.url, d.key FROM clusters c"
+        " JOIN documents d ON d.cluster_id = c.id ORDER BY c.id, d.id"
     )
     current: dict[str, Any] | None = None
     canonical_key = None
-    for cid, canonical, url, key in rows:
+    for cid, uid, version, canonical, url, key in rows:
         if current is None or current["cluster"] != cid:
             if current is not None:
                 yield current
-            current = {"cluster": cid, "canonical": None, "copies": []}
+            current = {
+                "cluster": cid,
+                "id": uid,
+                "version": version,
+                "canonical": None,
+                "copies": [],
+            }
             canonical_key = canonical
         current["copies"].append(url)
         if key == canonical_key:
@@ -57,8 +64,13 @@ def figures(store: Store, match: str | None = None) -> Iterator[dict[str, Any]]:
     )
     args: tuple[str, ...] = ()
     if match:
-        sql += " WHERE f.phrase LIKE ? OR f.text LIKE ? OR f.unit LIKE ?"
-        args = (f"%{match}%",) * 3
+        # Literal text: % and _ in a figure ("95%") are not wildcards.
+        sql += (
+            " WHERE f.phrase LIKE ? ESCAPE '\\' OR f.text LIKE ? ESCAPE '\\'"
+            " OR f.unit LIKE ? ESCAPE '\\'"
+        )
+        literal = match.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        args = (f"%{literal}%",) * 3
     sql += " ORDER BY f.phrase, d.published, d.id"
     for row in store.conn.execute(sql, args):
         yield dict(row)

@@ -10,13 +10,13 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from corpus import quality
-from corpus.config import ExportTarget, RunConfig, load_config
+from corpus.config import ExportTarget, RunConfig, check_state_path, load_config
 from corpus.errors import UserError
 from corpus.export import export
 from corpus.ingest import IngestStats, ingest_paths
@@ -48,6 +48,7 @@ def crawl_sites(
         raise UserError(f"--base-url must start with http:// or https://, not {base_url!r}")
     if warc_dir.exists() and not warc_dir.is_dir():
         raise UserError(f"WARC folder {warc_dir} is a file")
+    check_state_path(state_path)
     known = load_sites(sites_dir)
     if all_sites:
         sites = sorted(n for n, s in known.items() if not s.local)
@@ -86,16 +87,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def scheduled_run(config: RunConfig, *, progress: Progress | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What a run printed, and the problems that make `aidcorpus run` exit 1: input files
+    ingest could not read, warnings of exports that completed."""
+
+    summary: str
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+def scheduled_run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
     """crawl -> ingest -> export under a lock; returns the summary printed to the user."""
     lock = run_lock_path(config.db)
     with run_lock(lock) as held:
         if not held:
-            return f"another aidcorpus run holds {lock}; nothing to do"
+            return RunResult(f"another aidcorpus run holds {lock}; nothing to do")
         return _run(config, progress)
 
 
-def _run(config: RunConfig, progress: Progress | None) -> str:
+def _run(config: RunConfig, progress: Progress | None) -> RunResult:
     timings: dict[str, float] = {}
     started = time.monotonic()
     crawl_stats = crawl_sites(
@@ -118,7 +132,10 @@ def _run(config: RunConfig, progress: Progress | None) -> str:
         )
         timings["ingest_s"] = time.monotonic() - mark
         mark = time.monotonic()
-        exports = [export(store, t.format, t.out, gzip=t.gzip) for t in config.exports]
+        exports = [
+            export(store, t.format, t.out, gzip=t.gzip, snapshot=t.snapshot, progress=progress)
+            for t in config.exports
+        ]
     timings["export_s"] = time.monotonic() - mark
     timings["total_s"] = time.monotonic() - started
     record = {
@@ -145,7 +162,8 @@ def _run(config: RunConfig, progress: Progress | None) -> str:
         f"stats:  {stats_file} ({timings['total_s']:.1f} s)",
         *quality_warnings,
     ]
-    return "\n".join(lines)
+    warnings = tuple(e.warning for e in exports if e.warning)
+    return RunResult("\n".join(lines), ingest_stats.errors, warnings)
 
 
 def _crawl_line(stats: Any) -> str:
@@ -189,7 +207,7 @@ def run_demo(out: Path, *, progress: Progress | None = None) -> str:
     with Store.open(config.db) as store:
         data = queries.stats(store)
         multi = list(queries.multi_copy_clusters(store))
-    lines = [summary, "", "demo corpus:"]
+    lines = [str(summary), "", "demo corpus:"]
     lines.append(
         f"  {data['documents']} documents in {data['clusters']} clusters;"
         f" {len(multi)} clusters with more than one copy; links: {data['links'] or 'none'}"
@@ -221,4 +239,12 @@ def _fields(config: RunConfig) -> dict[str, Any]:
     return {f: getattr(config, f) for f in RunConfig.__dataclass_fields__}
 
 
-__all__ = ["IngestStats", "RunConfig", "crawl_sites", "load_config", "run_demo", "scheduled_run"]
+__all__ = [
+    "IngestStats",
+    "RunConfig",
+    "RunResult",
+    "crawl_sites",
+    "load_config",
+    "run_demo",
+    "scheduled_run",
+]

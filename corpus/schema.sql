@@ -6,11 +6,17 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 
+-- A cluster keeps `uid` (its exported id) for life, whichever copy is canonical; `version`
+-- rises whenever its canonical copy or its set of copies changes. A cluster merged into
+-- another keeps its row with size 0 and `merged_into` set: exports deliver it as a tombstone.
 CREATE TABLE IF NOT EXISTS clusters (
-    id         INTEGER PRIMARY KEY,
-    canonical  TEXT REFERENCES documents(key),  -- the canonical copy
-    size       INTEGER NOT NULL DEFAULT 0,
-    updated_at TEXT NOT NULL
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,    -- 16 hex: the key of the copy that founded it
+    canonical   TEXT REFERENCES documents(key),  -- the canonical copy
+    size        INTEGER NOT NULL DEFAULT 0,
+    version     INTEGER NOT NULL DEFAULT 0,
+    merged_into INTEGER REFERENCES clusters(id),
+    updated_at  TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS documents (
@@ -80,14 +86,17 @@ CREATE TABLE IF NOT EXISTS sources (
     ingested_at TEXT NOT NULL
 );
 
--- What each export destination has received: numbering continues across exports.
+-- What each export destination holds, mirrored from the state file in the destination
+-- (the folder's record is the truth; see docs/EXPORT.md). One row per delivered cluster id.
 CREATE TABLE IF NOT EXISTS exports (
-    dest        TEXT NOT NULL,
+    dest_id     TEXT NOT NULL,            -- the destination's id, from its state file
+    dest        TEXT NOT NULL,            -- where it was last seen (informational)
     format      TEXT NOT NULL,
-    cluster_id  INTEGER NOT NULL,
-    number      INTEGER NOT NULL,
-    doc         TEXT NOT NULL,
-    file        TEXT NOT NULL,
+    uid         TEXT NOT NULL,            -- clusters.uid
+    version     INTEGER NOT NULL,
+    deleted     INTEGER NOT NULL,         -- 1: delivered as a tombstone
+    number      INTEGER,                  -- txt layout: NNN of the latest file
+    file        TEXT,
     exported_at TEXT NOT NULL,
-    PRIMARY KEY (dest, format, cluster_id)
+    PRIMARY KEY (dest_id, uid)
 );

@@ -16,8 +16,18 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
+from corpus.inputcheck import (
+    gzip_intact,
+    read_bounded,
+    read_file_bounded,
+    record_complete,
+    shown,
+    walk_files,
+)
 from extract.decode import decode_html
+from extract.extractor import MAX_BYTES
 from extract.types import Page
 
 log = logging.getLogger(__name__)
@@ -70,19 +80,23 @@ def check_paths(paths: list[Path]) -> None:
             sniff(path)
 
 
-def expand(paths: list[Path]) -> list[Source]:
-    """Resolve files and folders into Sources; raise InputError for a bad explicit path."""
+def expand(paths: list[Path], *, follow_symlinks: bool = False) -> list[Source]:
+    """Resolve files and folders into Sources; raise InputError for a bad explicit path.
+
+    Symlinks inside a folder are skipped unless `follow_symlinks` (a path named
+    explicitly is read whatever it is).
+    """
     out: list[Source] = []
     for path in paths:
         if not path.exists():
-            raise InputError(f"no such file or folder: {path}")
+            raise InputError(f"no such file or folder: {shown(path)}")
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            for child in walk_files(path, follow_symlinks=follow_symlinks):
                 kind = kind_of(child)
                 if kind is not None:
                     out.append(Source(child, kind, _sha1(child)))
                 else:
-                    log.debug("skipping %s: not HTML, text or WARC", child)
+                    log.debug("skipping %s: not HTML, text or WARC", shown(child))
             continue
         kind = kind_of(path) or sniff(path)
         out.append(Source(path, kind, _sha1(path)))
@@ -98,11 +112,12 @@ def read(source: Source) -> Iterator[Input]:
 
 def read_page(path: Path, url: str | None = None) -> Page:
     """One HTML or text file as a Page (text files wrapped as ingest wraps them)."""
-    page = (
-        _text_page(path)
-        if kind_of(path) == "text"
-        else Page(url=path.resolve().as_uri(), body=path.read_bytes())
-    )
+    if path.stat().st_size > MAX_BYTES:  # only enough of it for extract to say too-large
+        page = Page(url=path.resolve().as_uri(), body=read_file_bounded(path))
+    elif kind_of(path) == "text":
+        page = _text_page(path)
+    else:
+        page = Page(url=path.resolve().as_uri(), body=read_file_bounded(path))
     return replace(page, url=url) if url else page
 
 
@@ -112,13 +127,13 @@ def sniff(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"cannot read {shown(path)}: {exc.strerror}") from None
     if head[:4] == b"WARC" or head[:2] == b"\x1f\x8b":
         return "warc"
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"\x00" not in head and (probe.startswith(b"<") or b"<html" in probe):
         return "html"
-    raise InputError(f"{path} is not an HTML, text or WARC file")
+    raise InputError(f"{shown(path)} is not an HTML, text or WARC file")
 
 
 def _sha1(path: Path) -> str:
@@ -128,7 +143,7 @@ def _sha1(path: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"cannot read {shown(path)}: {exc.strerror}") from None
     return digest.hexdigest()
 
 
@@ -145,7 +160,7 @@ def text_title(lines: list[str]) -> str:
 def _text_page(path: Path) -> Page:
     """A plain-text file (the seeds' layout) wrapped in minimal HTML, one <p> per line."""
     # Text files come in GBK and Big5 too: the same evidence-based decoding as pages.
-    decoded = decode_html(path.read_bytes())
+    decoded = decode_html(read_file_bounded(path))
     text = decoded.text
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     title = text_title(lines)
@@ -169,50 +184,76 @@ def _text_page(path: Path) -> Page:
 
 
 def _read_warc(path: Path) -> Iterator[Input]:
+    """Article records of one WARC file; InputError once the file proves cut or corrupt
+    (the complete records before that point have been yielded, the file is not complete).
+
+    Every record is read to its end, skipped ones too, so a cut anywhere is seen: inside
+    a record (its Content-Length is not all there), inside its headers (warcio fails on
+    them), or inside the last gzip member's trailer (the gzip framing check).
+    """
     parts: dict[str, list[tuple[int, Page]]] = {}
+    truncated = InputError(f"{shown(path)}: WARC file is truncated (last record incomplete)")
     try:
         with path.open("rb") as fh:
             records = ArchiveIterator(fh)
             for record in records:
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                status = int(record.http_headers.get_statuscode() or 0)
-                kind = record.rec_headers.get_header("WARC-Aidcorpus-Kind")
-                # Our crawler labels list pages, feeds and sitemaps: they are not documents.
-                if kind not in (None, "article"):
-                    continue
-                if not 200 <= status < 300:
-                    url = record.rec_headers.get_header("WARC-Target-URI") or ""
-                    yield Input(Page(url=url, body=b""), status=status)
-                    continue
-                body = record.content_stream().read()
-                if getattr(record.raw_stream, "limit", 0):
+                item = _warc_input(record)
+                if not record_complete(record):
                     # The file ends inside this record: a copy cut short, or a crawl killed
                     # before warcio's recovery ran. Keep what came before, report the rest.
-                    raise InputError(f"{path}: WARC file is truncated (last record incomplete)")
-                page = Page(
-                    url=record.rec_headers.get_header("WARC-Target-URI") or "",
-                    body=body,
-                    headers=tuple(record.http_headers.headers),
-                    fetched=record.rec_headers.get_header("WARC-Date"),
-                    site=record.rec_headers.get_header("WARC-Aidcorpus-Site"),
-                )
-                part_of = record.rec_headers.get_header("WARC-Aidcorpus-Part-Of")
-                if part_of:
-                    number = int(record.rec_headers.get_header("WARC-Aidcorpus-Part") or 1)
-                    parts.setdefault(part_of, []).append((number, page))
+                    raise truncated
+                if item is None:
                     continue
-                yield Input(page)
+                part_of = record.rec_headers.get_header("WARC-Aidcorpus-Part-Of")
+                if part_of and item.status == 200:
+                    number = int(record.rec_headers.get_header("WARC-Aidcorpus-Part") or 1)
+                    parts.setdefault(part_of, []).append((number, item.page))
+                    continue
+                yield item
             size = path.stat().st_size
             end = records.get_record_offset() + (records.get_record_length() or 0)
             if end and end < size:  # bytes after the last whole record: a cut-off one
-                raise InputError(f"{path}: WARC file is truncated (last record incomplete)")
+                raise truncated
+    except InputError:
+        raise
     except ArchiveLoadFailed as exc:
-        raise InputError(f"{path} is not a readable WARC file: {str(exc)[:120]}") from None
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{path}: WARC file is truncated or corrupt ({exc})") from None
+        raise InputError(f"{shown(path)} is not a readable WARC file: {str(exc)[:120]}") from None
+    except Exception as exc:  # warcio fails in many ways on a cut header block
+        raise InputError(
+            f"{shown(path)}: WARC file is truncated or corrupt ({type(exc).__name__}: {exc})"
+        ) from None
+    if _is_gzip(path) and not gzip_intact(path):
+        raise truncated
     for first_url, numbered in parts.items():
         ordered = [p for _, p in sorted(numbered, key=lambda np: np[0])]
         first = next((p for p in ordered if p.url == first_url), ordered[0])
         rest = tuple(p for p in ordered if p is not first)
         yield Input(first, rest)
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def _warc_input(record: ArcWarcRecord) -> Input | None:
+    """The Input of one article response record (None for any other record); the body
+    is read only up to the size extract accepts."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    kind = record.rec_headers.get_header("WARC-Aidcorpus-Kind")
+    # Our crawler labels list pages, feeds and sitemaps: they are not documents.
+    if kind not in (None, "article"):
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    status = int(record.http_headers.get_statuscode() or 0)
+    if not 200 <= status < 300:
+        return Input(Page(url=url, body=b""), status=status)
+    page = Page(
+        url=url,
+        body=read_bounded(record.content_stream()),
+        headers=tuple(record.http_headers.headers),
+        fetched=record.rec_headers.get_header("WARC-Date"),
+        site=record.rec_headers.get_header("WARC-Aidcorpus-Site"),
+    )
+    return Input(page)

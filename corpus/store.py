@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,12 +15,13 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from corpus import migrate
 from corpus.fkeys import ensure_foreign_keys
 from corpus.fts import ensure_fts
 from corpus.locks import file_lock
 from extract.types import Article
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # corpus/migrate.py upgrades older databases when opened
 
 
 class StoreError(Exception):
@@ -82,9 +84,13 @@ class Store:
                 schema = resources.files("corpus").joinpath("schema.sql").read_text()
                 conn.executescript(
                     f"BEGIN IMMEDIATE;\n{schema}\nINSERT OR IGNORE INTO meta VALUES"
-                    f" ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
+                    f" ('schema_version', '{SCHEMA_VERSION}');\nINSERT OR IGNORE INTO meta"
+                    f" VALUES ('corpus_id', '{uuid.uuid4().hex}');\nCOMMIT;"
                 )
             version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if version is not None and version[0] in migrate.UPGRADES:
+                migrate.upgrade(conn, path, version[0])
+                version = (SCHEMA_VERSION,)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} is not a readable corpus database: {exc}") from None
         if version is None or version[0] != SCHEMA_VERSION:
@@ -107,6 +113,12 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def corpus_id(self) -> str:
+        """A random id stamped at creation: export folders remember which corpus fed them."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='corpus_id'").fetchone()
+        return str(row[0]) if row else ""
+
     @contextmanager
     def batch(self) -> Iterator[sqlite3.Connection]:
         """One transaction: everything inside lands together or not at all."""
@@ -114,7 +126,7 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            rollback(self.conn)
             raise
         self.conn.execute("COMMIT")
 
@@ -145,6 +157,16 @@ class Store:
             if wanted is None or row["key"] in wanted:
                 yield row
 
+    def kept_apart(self, a: int, b: int) -> bool:
+        """Whether a same-template link joins a copy of cluster `a` and one of `b`."""
+        row = self.conn.execute(
+            "SELECT 1 FROM links l JOIN documents da ON da.key = l.a JOIN documents db"
+            " ON db.key = l.b WHERE l.kind = 'same-template' AND ((da.cluster_id = ?"
+            " AND db.cluster_id = ?) OR (da.cluster_id = ? AND db.cluster_id = ?)) LIMIT 1",
+            (a, b, b, a),
+        ).fetchone()
+        return row is not None
+
     def copies(self, cluster_id: int) -> list[Copy]:
         rows = self.conn.execute(
             "SELECT key, url, outlet, origin, published, fetched, damage, length(text) AS n,"
@@ -168,8 +190,11 @@ class Store:
 
     # -- writes (inside batch()) ---------------------------------------------------------
 
-    def new_cluster(self) -> int:
-        cur = self.conn.execute("INSERT INTO clusters (size, updated_at) VALUES (0, ?)", (now(),))
+    def new_cluster(self, uid: str) -> int:
+        """A cluster whose exported id is `uid` (the key of the copy founding it) for life."""
+        cur = self.conn.execute(
+            "INSERT INTO clusters (uid, size, updated_at) VALUES (?, 0, ?)", (uid, now())
+        )
         return int(cur.lastrowid or 0)
 
     def insert_document(
@@ -223,10 +248,38 @@ class Store:
         )
 
     def set_canonical(self, cluster_id: int, key: str) -> None:
+        """Record a change of the cluster (a copy joined, copies merged in, or a new
+        canonical copy): exports deliver it again under the same uid, one version higher."""
         self.conn.execute(
-            "UPDATE clusters SET canonical = ?, updated_at = ? WHERE id = ?",
+            "UPDATE clusters SET canonical = ?, version = version + 1, updated_at = ?"
+            " WHERE id = ?",
             (key, now(), cluster_id),
         )
+
+    def merge_clusters(self, survivor: int, others: Iterable[int]) -> None:
+        """Move every copy of `others` into `survivor`, which keeps its uid; each other
+        cluster stays as a tombstone (size 0, merged_into, one version higher). The caller
+        re-chooses the survivor's canonical copy with set_canonical."""
+        for other in others:
+            if other == survivor:
+                continue
+            self.conn.execute(
+                "UPDATE documents SET cluster_id = ? WHERE cluster_id = ?", (survivor, other)
+            )
+            # Tombstones that pointed at the merged cluster now point at the survivor.
+            self.conn.execute(
+                "UPDATE clusters SET merged_into = ? WHERE merged_into = ?", (survivor, other)
+            )
+            self.conn.execute(
+                "UPDATE clusters SET size = size + (SELECT size FROM clusters WHERE id = ?),"
+                " updated_at = ? WHERE id = ?",
+                (other, now(), survivor),
+            )
+            self.conn.execute(
+                "UPDATE clusters SET size = 0, canonical = NULL, merged_into = ?,"
+                " version = version + 1, updated_at = ? WHERE id = ?",
+                (survivor, now(), other),
+            )
 
     def add_link(
         self, a: str, b: str, kind: str, passages: Iterable[str], figures: Iterable[str]
@@ -252,6 +305,14 @@ class Store:
         self.conn.execute(
             "INSERT OR REPLACE INTO sources VALUES (?,?,?,?)", (sha1, path, pages, now())
         )
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """ROLLBACK if a transaction is open: SQLite ends one by itself when a COMMIT or a
+    statement fails with SQLITE_FULL or an I/O error, and a second ROLLBACK would then
+    hide the real cause behind "cannot rollback - no transaction is active"."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def _js(values: Iterable[str]) -> str:

@@ -210,8 +210,8 @@ def parse_site(path: Path, raw: dict[str, Any]) -> Site:
 def load_site_file(path: Path) -> Site:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SiteError(f"{path}: not valid TOML: {exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SiteError(f"{path}: not valid TOML (UTF-8): {exc}") from None
     return parse_site(path, raw)
 
 

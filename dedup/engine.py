@@ -91,6 +91,7 @@ class Deduper:
         candidates.update(k for k, n in hits.items() if n >= 2)
         candidates.discard(key)
         best: tuple[float, str] | None = None
+        reposts: list[str] = []
         links: list[Link] = []
         for other in sorted(candidates):
             theirs = self._existing(other)
@@ -102,8 +103,10 @@ class Deduper:
                 conflicts = template_conflicts(theirs.clauses, doc.clauses)
                 if conflicts:
                     links.append(Link(other, "same-template", figures=conflicts))
-                elif best is None or score > best[0]:
-                    best = (score, other)
+                else:
+                    reposts.append(other)
+                    if best is None or score > best[0]:
+                        best = (score, other)
                 continue
             link = self._passage_link(doc, theirs, other, common)
             if link is not None:
@@ -112,7 +115,11 @@ class Deduper:
         if best is not None:
             links = [ln for ln in links if ln.other != best[1]]
             return Verdict(
-                key, repost_of=best[1], similarity=best[0], links=tuple(links[:MAX_LINKS])
+                key,
+                repost_of=best[1],
+                similarity=best[0],
+                links=tuple(links[:MAX_LINKS]),
+                also=tuple(r for r in reposts if r != best[1]),
             )
         return Verdict(key, links=tuple(links[:MAX_LINKS]))
 

@@ -43,6 +43,9 @@ class Verdict:
     repost_of: str | None = None  # verified repost of this existing document
     similarity: float = 0.0  # verified Jaccard (or containment) with the match
     links: tuple[Link, ...] = ()
+    # Other existing documents this one is also a verified repost of: when they sit in
+    # other clusters, this document bridges them and the store merges those clusters.
+    also: tuple[str, ...] = ()
 
     @property
     def match(self) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -23,6 +24,7 @@ _NUM_CHARS = set("0123456789." + _CN_DIGITS)
 # Chinese numerals count as a fact only in ordinal/count position: 第五批, 十四五.
 _CN_CONTEXT_AFTER = set("批届期次轮年月日号个名")
 _NUM_RUN = re.compile(f"[0-9.{_CN_DIGITS}]+")
+_WRITTEN_RE = re.compile(f"[0-9.{_CN_DIGITS}]+")  # a number in the stored text (NFKC)
 _TIMESTAMP_DIGITS = 8  # a run this long after punctuation removal is a date-time stamp
 
 # Places that templates swap: provinces and the aid-receiving areas of Xinjiang.
@@ -119,7 +121,16 @@ def _places(view: str, i: int, j: int) -> set[str]:
     return found
 
 
-def _char_conflicts(a: str, b: str) -> list[str]:
+def _as_written(token: str, text: str) -> str:
+    """The number `token` (from a view, decimal points dropped) as `text` writes it."""
+    for m in _WRITTEN_RE.finditer(unicodedata.normalize("NFKC", text)):
+        number = m.group(0).strip(".")
+        if number.replace(".", "") == token:
+            return number
+    return token
+
+
+def _char_conflicts(a: str, b: str, text_a: str = "", text_b: str = "") -> list[str]:
     found = []
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     for tag, i1, i2, j1, j2 in ops:
@@ -127,7 +138,7 @@ def _char_conflicts(a: str, b: str) -> list[str]:
             continue
         ta, tb = _token(a, i1, i2), _token(b, j1, j2)
         if ta and tb and ta != tb:
-            found.append(f"{ta} → {tb}")
+            found.append(f"{_as_written(ta, text_a)} → {_as_written(tb, text_b)}")
             continue
         if tag == "replace":
             pa, pb = _places(a, i1, i2), _places(b, j1, j2)
@@ -187,6 +198,9 @@ def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[st
     # what differs in it is damage, not a fact.
     va = [c.view for c in old if not _COUNTER_RE.search(c.view) and not c.damaged]
     vb = [c.view for c in new if not _COUNTER_RE.search(c.view) and not c.damaged]
+    # Views drop punctuation, decimal points too (1.1万 -> 11万): conflicts are named
+    # as the clauses write them.
+    written = {c.view: c.text for c in (*old, *new)}
     pairs: list[tuple[str, str]] = []
     sa = [skeleton(v) for v in va]
     matcher = difflib.SequenceMatcher(None, sa, [skeleton(v) for v in vb], autojunk=False)
@@ -199,7 +213,7 @@ def template_conflicts(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[st
             pairs += _pair_up(va[i1:i2], vb[j1:j2])
     conflicts: list[str] = []
     for a, b in pairs:
-        for conflict in _char_conflicts(a, b):
+        for conflict in _char_conflicts(a, b, written.get(a, ""), written.get(b, "")):
             if conflict not in conflicts:
                 conflicts.append(conflict)
     return tuple(conflicts)

@@ -7,7 +7,7 @@ passages and figures or a template (expected links), which pages are off-topic o
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corpus.demo.content import Content, Report, copy_path, load_content
 from corpus.demo.feeds import ADMIN_PAGES, DISALLOWED
@@ -26,6 +26,10 @@ class ExpectedArticle:
     damaged: bool  # carries a mojibake passage
     script: str  # "Hans" or "Hant"
     published: str  # "YYYY-MM-DD HH:MM:SS" of this copy
+    outlet_name: str = ""  # the outlet's display name (its crawl profile's `outlet`)
+    title: str = ""  # the headline as this copy prints it
+    paragraphs: tuple[str, ...] = ()  # the text as printed, pinyin glosses left out
+    damaged_paragraph: int = -1  # index of the paragraph carrying mojibake, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +112,14 @@ def expected() -> Expected:
 
 
 def _article(content: Content, report: Report, index: int) -> ExpectedArticle:
+    from corpus.demo.site import Placed, body_paragraphs, display_text
+
     copy = report.copies[index]
     outlet = content.outlet(copy.outlet)
+    paragraphs, _ = body_paragraphs(Placed(report, copy, outlet), gloss=False)
+    intact, _ = body_paragraphs(Placed(report, replace(copy, mojibake=""), outlet), gloss=False)
+    pairs = enumerate(zip(paragraphs, intact, strict=True))
+    damaged = next((i for i, (a, b) in pairs if a != b), -1)
     return ExpectedArticle(
         path=copy_path(outlet, copy),
         pages=tuple(copy_path(outlet, copy, n) for n in range(1, copy.pages + 1)),
@@ -120,4 +130,8 @@ def _article(content: Content, report: Report, index: int) -> ExpectedArticle:
         damaged=bool(copy.mojibake),
         script=outlet.script,
         published=copy.time.strftime("%Y-%m-%d %H:%M:%S"),
+        outlet_name=outlet.name,
+        title=display_text(outlet, copy.title, gloss=False),
+        paragraphs=paragraphs,
+        damaged_paragraph=damaged,
     )

@@ -91,7 +91,13 @@ def _teaser(item: Placed, base: str) -> Teaser:
     )
 
 
-def _body(item: Placed) -> tuple[tuple[str, ...], str]:
+def body_paragraphs(item: Placed, *, gloss: bool = True) -> tuple[tuple[str, ...], str]:
+    """Paragraphs as the outlet prints them (without pinyin glosses: the text a clean
+    extraction must give), and the byline left for the template."""
+    return _body(item, gloss=gloss)
+
+
+def _body(item: Placed, *, gloss: bool = True) -> tuple[tuple[str, ...], str]:
     """Paragraphs as the outlet prints them, and the byline left for the template."""
     report, copy, outlet = item.report, item.copy, item.outlet
     paragraphs = list(edited_paragraphs(report, copy))
@@ -107,7 +113,7 @@ def _body(item: Placed) -> tuple[tuple[str, ...], str]:
         converted = [to_traditional(p) for p in paragraphs]
         if copy.mojibake:
             converted = _damage_first(converted, copy.mojibake)
-        paragraphs = [add_glosses(p) for p in converted]
+        paragraphs = [add_glosses(p) for p in converted] if gloss else converted
         byline = to_traditional(byline)
     return tuple(paragraphs), byline
 

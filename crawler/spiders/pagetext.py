@@ -84,13 +84,51 @@ def links(sel: Any, page_url: str, xpath: str = "//a[@href]") -> Iterator[Link]:
 
 
 def page_terms(sel: Any, extra: Iterable[str]) -> tuple[str, ...]:
-    """Topic terms in the page's title and text (scripts and styles removed: edits the tree)."""
+    """Topic terms in the page's title and text (scripts, styles, teaser blocks and links
+    removed: edits the tree). Links and blocks made mostly of links are teasers of other
+    pages (相关阅读, 为您推荐, 24小时热点, 上一篇): an off-topic article beside on-topic
+    teasers is off-topic, as ingest finds it from the extracted text."""
     root = _root(sel)
     title = " ".join(root.xpath("//title//text() | //h1//text()"))
     etree.strip_elements(root, "script", "style", etree.Comment, with_tail=False)
+    _drop_teaser_blocks(root)
+    etree.strip_elements(root, "a", with_tail=False)
     body = root.find("body")
     text = " ".join((body if body is not None else root).itertext())
     return fast_match_terms(f"{title}\n{text}", tuple(extra))
+
+
+TEASER_LINK_SHARE = 0.3  # a block whose text is this much link text is a teaser box
+TEASER_MAX_TEXT = 300  # ...unless it holds more text of its own than a box of summaries
+
+
+def _drop_teaser_blocks(root: Any) -> None:
+    """Remove blocks with two or more links that make up much of their text (a teaser box
+    also carries summaries and dates that are not link text). Innermost blocks go first, so
+    a layout table holding the article and a few link boxes loses the boxes, not the text."""
+    blocks = root.xpath("//div | //ul | //ol | //section | //aside | //dl | //table | //td")
+    for block in reversed(blocks):
+        if block.getparent() is None:
+            continue
+        links = block.xpath(".//a")
+        if len(links) < 2:
+            continue
+        total = len("".join(block.itertext()).strip())
+        linked = sum(len("".join(a.itertext()).strip()) for a in links)
+        if total and linked / total >= TEASER_LINK_SHARE and total - linked <= TEASER_MAX_TEXT:
+            _drop(block)
+
+
+def _drop(element: Any) -> None:
+    """Remove an element but keep its tail text (lxml's remove() drops the tail too)."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 @cache  # read-only: the simplified form of each term, computed once per term list

@@ -60,11 +60,15 @@ def test_reposts_are_one_cluster_and_every_copy_is_kept(demo: tuple[Path, str]) 
     for c in clusters:
         reports = {report_of.get(_path(u)) for u in c["copies"]}
         assert len(reports) == 1, f"distinct reports merged: {c['copies']}"
-    # the Big5 (Traditional) and GBK (content farm) copies are in multi-copy clusters
+    # the Big5 (Traditional) and GBK (content farm) copies of reposted reports are found
+    # in the corpus's multi-copy clusters, with the other copies of their report
+    size = {c["cluster"]: len(c["copies"]) for c in clusters}
     for script_or_outlet in ("Hant", "farm"):
         paths = [a.path for a in truth.articles if a.on_topic
-                 and script_or_outlet in (a.script, a.outlet)]
-        assert paths and all(len(truth.cluster_of(p)) > 1 for p in paths[:1])
+                 and script_or_outlet in (a.script, a.outlet) and len(truth.cluster_of(a.path)) > 1]
+        assert paths
+        for path in paths:
+            assert size[cluster_of[path]] == len(truth.cluster_of(path)), path
 
 
 def test_off_topic_pages_are_skipped(demo: tuple[Path, str]) -> None:
@@ -138,3 +142,87 @@ def test_every_copy_names_its_outlet(demo: tuple[Path, str]) -> None:
     assert all(outlets.values()), [u for u, o in outlets.items() if not o]
     assert not [o for o in outlets.values() if re.search(r"\([a-zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü]+\)", o)]
     assert len(set(outlets.values())) >= 5  # five outlets, each named
+
+
+def _stored(db: Path) -> dict[str, dict]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = {_path(r["url"]): dict(r) for r in conn.execute(
+        "SELECT d.url, d.text, d.title, d.outlet, d.key, c.uid, c.canonical, c.version"
+        " FROM documents d JOIN clusters c ON c.id = d.cluster_id")}
+    conn.close()
+    return rows
+
+
+def _check_text(path: str, text: str) -> None:
+    """The stored text is the copy's paragraphs as printed, in order, nothing after them
+    (no teasers, footers, filler) and at most its headline and a kicker before them."""
+    want = expected().article(path)
+    lines = [line for line in text.split("\n") if line.strip()]
+    intact = [p for i, p in enumerate(want.paragraphs) if i != want.damaged_paragraph]
+    body = [line for i, line in enumerate(lines[-len(want.paragraphs):])
+            if i != want.damaged_paragraph]
+    assert body == intact, path
+    head = lines[: len(lines) - len(want.paragraphs)]
+    assert len(head) <= 2 and all(len(line) <= 40 for line in head), (path, head)
+
+
+def test_stored_text_is_the_demo_text(demo: tuple[Path, str]) -> None:
+    out, _ = demo
+    truth = expected()
+    stored = _stored(out / "corpus.db")
+    single = [a for a in truth.articles if a.on_topic and len(a.pages) == 1]
+    assert len(single) >= 25
+    for article in single:
+        doc = stored[article.path]
+        _check_text(article.path, doc["text"])
+        assert doc["outlet"] == article.outlet_name, article.path
+
+
+@pytest.mark.xfail(reason="continuation pages (WARC kind 'part') are skipped by ingest;"
+                   " the record-kind grouping is issue 9's", strict=False)
+def test_multi_page_copies_are_stitched(demo: tuple[Path, str]) -> None:
+    out, _ = demo
+    stored = _stored(out / "corpus.db")
+    multi = [a for a in expected().articles if a.on_topic and len(a.pages) > 1]
+    assert multi
+    for article in multi:
+        _check_text(article.path, stored[article.path]["text"])
+
+
+def test_exports_carry_the_canonical_text_of_every_cluster(demo: tuple[Path, str]) -> None:
+    """Canonical = the undamaged original when there is one; both exports deliver its
+    stored text under the cluster's id, with every copy of the report."""
+    out, _ = demo
+    truth = expected()
+    stored = _stored(out / "corpus.db")
+    by_key = {d["key"]: (p, d) for p, d in stored.items()}
+    clusters = {d["uid"]: by_key[d["canonical"]] for d in stored.values()}
+    rows = {}
+    for part in sorted((out / "export" / "jsonl").glob("*.jsonl")):
+        for line in part.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            rows[row["id"]] = row
+    assert set(rows) == set(clusters)
+    txt = {f.name[4:20]: f.read_text(encoding="utf-8")
+           for f in (out / "export" / "txt").glob("*.txt")}
+    assert set(txt) == set(clusters)
+    for uid, (path, doc) in clusters.items():
+        group = truth.cluster_of(path)
+        originals = [p for p in group if truth.article(p).original
+                     and not truth.article(p).damaged and p in stored]
+        if originals:
+            assert path in originals, (path, originals)
+        assert not truth.article(path).damaged
+        row = rows[uid]
+        assert row["text"] == doc["text"] and row["metadata"]["version"] == doc["version"]
+        assert sorted(_path(c["url"]) for c in row["metadata"]["copies"]) == sorted(
+            p for p in group if p in stored)
+        body = txt[uid]
+        title = doc["title"]
+        lines = doc["text"].split("\n")
+        if title in lines[:3]:  # the headline once on top
+            lines.remove(title)
+        assert body == title + "\n\n" + "\n".join(lines).lstrip("\n") + "\n"
+        if len(truth.article(path).pages) == 1:  # multi-page copies: see the xfail above
+            _check_text(path, body)

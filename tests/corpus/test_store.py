@@ -14,7 +14,7 @@ def test_create_and_reopen(tmp_path: Path) -> None:
     db = tmp_path / "sub" / "c.db"
     with Store.open(db, create=True) as store:
         with store.batch():
-            cid = store.new_cluster()
+            cid = store.new_cluster("00000000000000c1")
         assert cid == 1
     with Store.open(db) as store:
         assert store.conn.execute("SELECT count(*) FROM clusters").fetchone()[0] == 1
@@ -32,6 +32,6 @@ def test_refuses_other_sqlite_files(tmp_path: Path) -> None:
 def test_batch_rolls_back_on_error(tmp_path: Path) -> None:
     with Store.open(tmp_path / "c.db", create=True) as store:
         with pytest.raises(RuntimeError), store.batch():
-            store.new_cluster()
+            store.new_cluster("00000000000000c1")
             raise RuntimeError("boom")
         assert store.conn.execute("SELECT count(*) FROM clusters").fetchone()[0] == 0

@@ -23,6 +23,14 @@ def test_place_swap_is_a_template_conflict_but_a_damaged_place_is_not() -> None:
     assert template_conflicts(a, damaged) == ()
 
 
+def test_template_conflicts_keep_decimal_points() -> None:
+    """The clause views drop punctuation, decimal points included: conflicts are named as
+    the text writes them (1.1万 → 1.4万, not 11万 → 14万)."""
+    a = split_clauses("山西援疆项目带动就业1.1万人，投资4.6亿元新建学校。全年接待游客１.２万人次。")
+    b = split_clauses("山西援疆项目带动就业1.4万人，投资5.3亿元新建学校。全年接待游客１.５万人次。")
+    assert template_conflicts(a, b) == ("1.1万 → 1.4万", "4.6 → 5.3", "1.2万 → 1.5万")
+
+
 def test_choose_canonical_rule_order() -> None:
     clean_late = DocView("a", "x" * 100, "2023-05-01", 0.0, outlet="新华网", origin="山西日报")
     original = DocView("b", "x" * 90, "2023-05-02", 0.0, outlet="山西日报")

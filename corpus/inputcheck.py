@@ -1,0 +1,93 @@
+"""Input edges of ingest: bounded reads, complete-file checks, file names, folder walks.
+
+Each guards against one input found to break ingest: a huge file read whole before its size
+was checked, a cut .warc.gz read as complete, a file name that is not UTF-8, a symlink
+leading out of the ingested folder (issue 8).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from extract.extractor import MAX_BYTES
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1 << 20
+
+
+def shown(path: Path | str) -> str:
+    """A path as text that can be stored and printed: bytes that are not UTF-8 (a file
+    name from another system) appear as \\xNN escapes instead of breaking SQLite or stdout."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def read_bounded(fh: IO[bytes], limit: int = MAX_BYTES) -> bytes:
+    """At most limit + 1 bytes: enough for extract to say "too-large" without holding a
+    300 MB file in memory."""
+    return fh.read(limit + 1)
+
+
+def read_file_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+    with path.open("rb") as fh:
+        return read_bounded(fh, limit)
+
+
+def drain(stream: Any) -> None:
+    """Read a stream to its end in chunks, keeping nothing."""
+    while stream.read(CHUNK):
+        pass
+
+
+def record_complete(record: Any) -> bool:
+    """Whether a warcio record's block was all there: its LimitReader counts down the
+    Content-Length, and what it still expects after a drain was cut off."""
+    drain(record.raw_stream)
+    return not getattr(record.raw_stream, "limit", 0)
+
+
+def gzip_intact(path: Path) -> bool:
+    """Whether every gzip member of `path` is complete (a copy cut short ends inside one,
+    possibly inside its 8-byte trailer, which warcio never checks)."""
+    decomp = zlib.decompressobj(31)
+    fed = False
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                data = chunk
+                while data:
+                    fed = True
+                    decomp.decompress(data, CHUNK)  # output bounded, then dropped
+                    if decomp.eof:
+                        data = decomp.unused_data
+                        decomp, fed = zlib.decompressobj(31), False
+                    else:
+                        data = decomp.unconsumed_tail
+    except zlib.error:
+        return False
+    return not fed
+
+
+def walk_files(folder: Path, *, follow_symlinks: bool = False) -> Iterator[Path]:
+    """Files under `folder`, sorted. Symlinks (to files or folders) are skipped unless
+    `follow_symlinks`: they may lead outside the folder that was named."""
+    for root, dirs, files in os.walk(folder, followlinks=follow_symlinks):
+        dirs.sort()
+        base = Path(root)
+        if not follow_symlinks:
+            linked = [d for d in dirs if (base / d).is_symlink()]
+            for d in linked:
+                log.info("not following symlink %s (use --follow-symlinks)", shown(base / d))
+                dirs.remove(d)
+        for name in sorted(files):
+            path = base / name
+            if path.is_symlink() and not follow_symlinks:
+                log.info("not following symlink %s (use --follow-symlinks)", shown(path))
+                continue
+            if path.is_file():
+                yield path
