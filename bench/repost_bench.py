@@ -18,7 +18,9 @@ import trafilatura
 from datasketch import MinHash, MinHashLSH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import index_bench
 import minhash_bench
+import verify_bench
 from repost_cases import ROOT, bases, build, write_warc
 
 from dedup.shingles import hash_view, shingles
@@ -178,8 +180,18 @@ def main() -> int:
         for a, b in pairwise(docs)
         if a["base"] == b["base"]
     ]
-    md += ["## Signatures", "", *minhash_bench.speed(views), "", "## Jaccard accuracy", ""]
-    md += [*minhash_bench.accuracy(pairs), "", "## Scale", "", *minhash_bench.scale(), ""]
+    guard = verify_bench.compare(verify_bench.guard_pairs())
+    md += ["## Template guard (verification)", "", *guard]
+    md += ["", "## Signatures", "", *minhash_bench.speed(views), "", "## Jaccard accuracy", ""]
+    md += [*minhash_bench.accuracy(pairs), "", "## Scale", ""]
+    md += [
+        "The index at 100,000 synthetic documents beside datasketch's MinHashLSH "
+        "(1,000,000 and the command: bench/results/index.md; a scheduled run on a "
+        "million-document corpus: bench/results/scale.md; Redis: docs/SCALING.md).",
+        "",
+        *index_bench.report([index_bench.measure(100_000, 2)]),
+        "",
+    ]
     out = ROOT / "bench" / "results" / "dedup.md"
     out.write_text("\n".join(md), encoding="utf-8")
     print("\n".join(md))

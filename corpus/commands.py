@@ -170,7 +170,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store, file_lock(writer_lock_path(store.path), wait=True):
         # The old index is discarded unread: it may be the broken thing being repaired.
         deduper = CorpusDeduper(store, index_dir_for(store.path), fresh=True)
-        count = len(deduper.engine.keys())
+        count = len(deduper.engine)
         deduper.close()
     print(f"rebuilt the index of {args.db} from {count} stored documents")
     return 0

@@ -4,6 +4,7 @@ and figures, re-choose canonical copies, and keep the dedup index in step with t
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -19,6 +20,8 @@ from dedup.shingles import exact_hash
 from extract.types import Article
 
 log = logging.getLogger(__name__)
+
+SAVE_EVERY = 5_000  # documents indexed between saves when catching up with the store
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,35 +65,72 @@ class CorpusDeduper:
         return DocView(row["key"], row["text"], row["published"], row["damage"])
 
     def _sync(self) -> None:
-        """Add to the index what the store has and it lacks (a crash after a commit)."""
-        indexed = self.engine.keys()
-        stored = self.store.keys()
-        if indexed - stored:
+        """Add to the index what the store has and it lacks (a crash after a commit).
+
+        The index's mark names the last stored row it covers (documents.id and key).
+        Documents are never deleted and ids grow, so the rows after it are exactly what
+        is missing: a scheduled run on a corpus of millions reads only those. An index
+        whose mark does not match this store (a restored backup, another corpus) is
+        rebuilt; one without a mark (an older index) is compared key by key, once.
+        """
+        mark = _parse_mark(self.engine.mark)
+        if mark is None:
+            indexed, stored = self.engine.keys(), self.store.keys()
+            if indexed - stored:
+                log.warning(
+                    "index %s holds %d documents the store lacks: rebuilding it",
+                    self.index_dir,
+                    len(indexed - stored),
+                )
+                self.rebuild()
+                return
+            self._catch_up(0)
+            return
+        last_id, last_key = mark
+        row = self.store.conn.execute(
+            "SELECT key FROM documents WHERE id=?", (last_id,)
+        ).fetchone()
+        if last_id and (row is None or row[0] != last_key):
             log.warning(
-                "index %s holds %d documents the store lacks: rebuilding it",
+                "index %s does not match the store (document %d is not %s): rebuilding it",
                 self.index_dir,
-                len(indexed - stored),
+                last_id,
+                last_key,
             )
             self.rebuild()
             return
-        missing = stored - indexed
-        if missing:
-            log.info("adding %d stored documents missing from the index", len(missing))
-            for row in self.store.iter_texts(missing):
-                self.engine.add(row["key"], row["text"], row["published"])
-            self.engine.save()
+        self._catch_up(last_id)
+
+    def _catch_up(self, after_id: int) -> int:
+        """Index the stored documents after `after_id` that the index lacks, in id order,
+        saving every SAVE_EVERY with a mark at the row reached: the engine holds what it
+        added until a save, and a long catch-up that is killed keeps what it did."""
+        conn = self.store.conn
+        rows = conn.execute("SELECT id, key FROM documents WHERE id > ? ORDER BY id", (after_id,))
+        added = 0
+        for doc_id, key in rows:
+            if key in self.engine:
+                continue
+            text, published = conn.execute(
+                "SELECT text, published FROM documents WHERE id=?", (doc_id,)
+            ).fetchone()
+            self.engine.add(key, text, published)
+            added += 1
+            if added % SAVE_EVERY == 0:
+                self.engine.save(mark=_mark(doc_id, key))
+                log.info("indexed %d stored documents", added)
+        if added or self.engine.mark is None:
+            self.save()
+        if added:
+            log.info("added %d stored documents missing from the index", added)
+        return added
 
     def rebuild(self) -> int:
         """Recreate the index from every stored document; returns how many were signed."""
         self.engine.close()
         _discard(self.index_dir)
         self.engine = self._open()
-        count = 0
-        for row in self.store.iter_texts():
-            self.engine.add(row["key"], row["text"], row["published"])
-            count += 1
-        self.engine.save()
-        return count
+        return self._catch_up(0)
 
     def place(self, key: str, article: Article, source: str) -> Outcome:
         """Store `article` (inside the caller's transaction) in its cluster; count its links."""
@@ -162,7 +202,12 @@ class CorpusDeduper:
         self.store.add_link(a, b, link.kind, link.passages, figures)
 
     def save(self) -> None:
-        self.engine.save()
+        """Save the index with a mark naming the last stored document it covers: call it
+        when the store has committed everything the index holds."""
+        row = self.store.conn.execute(
+            "SELECT id, key FROM documents ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        self.engine.save(mark=_mark(row[0], row[1]) if row else None)
 
     def close(self) -> None:
         self.engine.close()
@@ -173,6 +218,21 @@ def _discard(index_dir: Path) -> None:
         shutil.rmtree(index_dir)
     elif index_dir.exists():
         index_dir.unlink()
+
+
+def _mark(doc_id: int, key: str) -> str:
+    return json.dumps({"doc_id": doc_id, "key": key})
+
+
+def _parse_mark(mark: str | None) -> tuple[int, str] | None:
+    """(documents.id, key) from an index mark; None when absent or not ours."""
+    if not mark:
+        return None
+    try:
+        data = json.loads(mark)
+        return int(data["doc_id"]), str(data["key"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 CHANGE = re.compile(r"(.*?)(\S+) → (\S+)")

@@ -6,6 +6,7 @@ and the documents added in this session. Texts of existing documents come from `
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from dedup.passages import (
 )
 from dedup.shingles import shingle_hashes, view_digest
 from dedup.types import DocView, Link, Verdict
-from dedup.verify import is_repost, template_conflicts
+from dedup.verify import Facts, conflicts_between, facts_of, is_repost
 
 __all__ = ["Deduper", "DocView", "Link", "ParamsMismatch", "Verdict"]
 
@@ -37,7 +38,7 @@ MAX_LINKS = 10
 CACHE_SIZE = 4096  # prepared candidates kept per Deduper (about 20 KB each)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: `facts` is cached on the instance
 class _Prepared:
     text: str
     view: str
@@ -46,7 +47,16 @@ class _Prepared:
     sig: np.ndarray
     clauses: tuple[Clause, ...]  # every clause, short ones too (the template guard needs 第5批)
     digests: frozenset[int]  # clauses long enough to index
-    figures: dict[tuple[str, str], str]  # unique_figures of the text
+
+    @functools.cached_property
+    def facts(self) -> Facts:
+        # Only documents that reach the template guard need these, often many times.
+        return facts_of(self.clauses)
+
+    @functools.cached_property
+    def figures(self) -> dict[tuple[str, str], str]:
+        # unique_figures of the text: only for shared-passage links, not for indexing.
+        return unique_figures(self.text)
 
 
 class Deduper:
@@ -73,12 +83,24 @@ class Deduper:
 
     # -- contract -------------------------------------------------------------------
     def keys(self) -> set[str]:
+        """Every indexed key (reads them all: use `len()` and `in` on hot paths)."""
         return self._index.keys
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._index
+
+    @property
+    def mark(self) -> str | None:
+        """What the caller passed to the last `save(mark=...)` (see save)."""
+        return self._index.mark
 
     def check(self, key: str, text: str, published: str | None = None) -> Verdict:
         doc = self._prepare(text)
         self._pending[key] = doc
-        exact = self._index.exact.get(doc.exact)
+        exact = self._index.exact_of(doc.exact)
         if exact is not None and exact != key and doc.view:
             return Verdict(key, exact_of=exact, similarity=1.0)
         stats = self._index.clause_stats(doc.digests)
@@ -100,7 +122,7 @@ class Deduper:
                 continue
             score = is_repost(doc, theirs, self.params)
             if score:
-                conflicts = template_conflicts(theirs.clauses, doc.clauses)
+                conflicts = conflicts_between(theirs.facts, doc.facts)
                 if conflicts:
                     links.append(Link(other, "same-template", figures=conflicts))
                 else:
@@ -137,8 +159,11 @@ class Deduper:
         self._session[key] = doc
         self._remember(key, doc)
 
-    def save(self) -> None:
-        self._index.save()
+    def save(self, *, mark: str | None = None) -> None:
+        """Publish the index atomically; `mark` (e.g. how far into its own records the
+        caller had indexed) is published with it and read back from `mark` after reopening.
+        Without a mark the previous one is kept."""
+        self._index.save(mark)
         self._session.clear()
 
     def close(self) -> None:
@@ -167,7 +192,6 @@ class Deduper:
             sig=signature(hashes, p.num_perm, p.seed),
             clauses=clauses,
             digests=frozenset(c.digest for c in clauses if len(c.view) >= p.min_clause_chars),
-            figures=unique_figures(text),
         )
 
     def _remember(self, key: str, doc: _Prepared) -> None:

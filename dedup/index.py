@@ -1,122 +1,244 @@
-"""Persistent, incremental dedup index: exact hashes, MinHash LSH (datasketch), clause postings.
+"""Persistent, incremental dedup index that opens in O(1): memory-mapped segments + a delta.
 
-Files in the index dir: meta.json (stamped parameters, written once) and state.npz (keys,
-signatures, exact digests, clause postings as numpy arrays), replaced atomically. The
-datasketch MinHashLSH is rebuilt from the signatures on open, or lives in Redis
-(`storage_config`, DESIGN "scale-out"). An old state.pkl is ignored: the store re-adds.
+Layout of the index dir:
+  meta.json       stamped parameters, written once (ParamsMismatch when they differ)
+  manifest.json   the live segments, in id order, and the caller's mark; replaced atomically
+  seg-NNNNNNNN/   immutable segments (dedup.segment): keys, LSH band keys, exact digests,
+                  clause postings as sorted arrays in raw files, memory-mapped on open
+
+New documents go to an in-memory delta; `save()` writes the delta as a new segment,
+merges small tail segments (dedup.merge, logarithmic: each document is rewritten
+O(log n) times over its life), then publishes a new manifest by rename. Files a manifest
+names are never modified, so a kill at any moment leaves the previous manifest and its
+segments intact; unnamed leftovers are removed by the next save. The LSH candidates are
+datasketch MinHashLSH's (any equal band), or come from Redis (dedup.redis_lsh).
+The previous format (state.npz, everything loaded at open) is converted on first open.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
+import re
+import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHashLSH
 
-from dedup.lshload import fill_lsh, redis_stamp_check
-from dedup.minhash import to_datasketch
+from dedup.bands import BAND_SCHEME, band_keys
+from dedup.delta import Delta
+from dedup.merge import merge_segments
 from dedup.params import DedupParams
-from dedup.postings import MAX_POSTING, Postings
+from dedup.postings import MAX_POSTING
+from dedup.segment import Segment, fsync_dir, write_segment
 
-__all__ = ["MAX_POSTING", "DedupIndex"]
+__all__ = ["MAX_POSTING", "DedupIndex", "IndexFormatError"]
 
 log = logging.getLogger(__name__)
 
 META = "meta.json"
-STATE = "state.npz"
-LEGACY_STATE = "state.pkl"
+MANIFEST = "manifest.json"
+FORMAT = "aidcorpus-index/2"
+STATE = "state.npz"  # format 1: converted on open
+LEGACY_STATE = "state.pkl"  # format 0: holds no signatures, ignored
+SPILL_DOCS = 8192  # delta documents written out as a segment even before save()
+MERGE_FACTOR = 3  # a segment is kept while it is >= 3x all the segments after it
+REDIS_BATCH = 500  # inserts buffered before one pipeline to Redis
+_SEG = re.compile(r"seg-(\d{8})$")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+class IndexFormatError(ValueError):
+    """The index dir holds a format this version cannot read."""
+
+
+def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    fsync_dir(path.parent)
 
 
 class DedupIndex:
-    """Keys, signatures, exact hashes, LSH buckets and clause postings; no texts."""
+    """Keys, LSH bands, exact digests and clause postings of every indexed document."""
 
     def __init__(
         self, index_dir: Path, params: DedupParams, storage_config: dict | None = None
     ) -> None:
         self.dir = Path(index_dir)
         self.params = params
-        self._storage_config = storage_config
         meta = self.dir / META
         if meta.exists():
-            stamp = json.loads(meta.read_text(encoding="utf-8"))
-            params.check_stamp(stamp, str(self.dir))
+            params.check_stamp(json.loads(meta.read_text(encoding="utf-8")), str(self.dir))
         else:
             self.dir.mkdir(parents=True, exist_ok=True)
-            _atomic_write(meta, json.dumps(params.stamp(), indent=1).encode())
-        self.key_list: list[str] = []
-        self.ids: dict[str, int] = {}
-        self.exact: dict[str, str] = {}
-        self.postings = Postings()
-        self._sigs = np.empty((0, params.num_perm), np.uint32)
-        self._new_sigs: list[np.ndarray] = []
-        self._exact_by_id: list[str] = []
-        self.lsh = self._new_lsh()
-        if (self.dir / STATE).exists():
-            self._load()
-        elif (self.dir / LEGACY_STATE).exists():
-            self._ignore_legacy()
-        if self.key_list:
-            log.info("dedup index %s opened: %d documents", self.dir, len(self.key_list))
+            atomic_write(meta, json.dumps(params.stamp(), indent=1).encode())
+        self._segments: list[Segment] = []
+        self._published: list[str] = []
+        self._mark: str | None = None
+        self._redis = None
+        if storage_config is not None and storage_config.get("type") == "redis":
+            from dedup.redis_lsh import RedisLSH
 
-    @property
-    def in_redis(self) -> bool:
-        return self._storage_config is not None and self._storage_config.get("type") == "redis"
+            self._redis = RedisLSH(storage_config, params)
+        self._pending: list[tuple[str, np.ndarray]] = []  # inserts not yet sent to Redis
+        self._next = 1 + max((int(m.group(1)) for m in self._seg_dirs()), default=0)
+        self._delta = Delta(params.bands)
+        if (self.dir / MANIFEST).exists():
+            self._open_manifest()
+        elif (self.dir / STATE).exists():
+            from dedup.migrate import convert_state_npz
+
+            convert_state_npz(self)
+        elif (self.dir / LEGACY_STATE).exists():
+            log.warning(
+                "dedup index %s is in the old pickle format: starting empty, documents are "
+                "re-added from the store",
+                self.dir,
+            )
+        if len(self):
+            log.info("dedup index %s opened: %d documents", self.dir, len(self))
+
+    # -- opening ---------------------------------------------------------------------
+    def _seg_dirs(self) -> Iterator[re.Match[str]]:
+        for p in self.dir.iterdir() if self.dir.is_dir() else ():
+            m = _SEG.match(p.name)
+            if m:
+                yield m
+
+    def _open_manifest(self) -> None:
+        for attempt in range(3):
+            manifest = json.loads((self.dir / MANIFEST).read_text(encoding="utf-8"))
+            if manifest.get("format") != FORMAT or manifest.get("band_scheme") != BAND_SCHEME:
+                raise IndexFormatError(
+                    f"dedup index {self.dir} has format {manifest.get('format')!r} "
+                    f"({manifest.get('band_scheme')!r}), this version reads {FORMAT!r}"
+                )
+            try:
+                segments, start = [], 0
+                for name in manifest["segments"]:
+                    segments.append(Segment(self.dir / name, start))
+                    start += segments[-1].n
+            except FileNotFoundError:
+                # A writer merged and removed segments between our reads: read again.
+                if attempt == 2:
+                    raise
+                continue
+            break
+        self._segments = segments
+        self._published = list(manifest["segments"])
+        self._mark = manifest.get("mark")
+
+    # -- size and membership -----------------------------------------------------------
+    def __len__(self) -> int:
+        return self._base_docs() + len(self._delta)
+
+    def _base_docs(self) -> int:
+        return sum(s.n for s in self._segments)
+
+    def __contains__(self, key: str) -> bool:
+        if key in self._delta.ids:
+            return True
+        raw = key.encode("utf-8")
+        return any(s.contains(raw) for s in self._segments)
 
     @property
     def keys(self) -> set[str]:
-        return set(self.ids)
+        """Every key (reads every segment's keys: for tests and rebuilds, not hot paths)."""
+        out = set(self._delta.keys)
+        for s in self._segments:
+            out.update(s.iter_keys())
+        return out
 
-    def _new_lsh(self) -> MinHashLSH:
-        p = self.params
-        config = self._storage_config
-        if self.in_redis:
-            config = dict(config)
-            config.setdefault("basename", b"aidcorpus-dedup")
-            # The Redis namespace carries its own stamp: refuse it with other parameters.
-            redis_stamp_check(config, p, f"redis basename {config['basename']!r}")
-        return MinHashLSH(num_perm=p.num_perm, params=(p.bands, p.rows), storage_config=config)
+    @property
+    def mark(self) -> str | None:
+        """The caller's note published with the last save (corpus: the store position)."""
+        return self._mark
 
-    # -- updates and queries ----------------------------------------------------------
+    @property
+    def in_redis(self) -> bool:
+        return self._redis is not None
+
+    def _key(self, gid: int) -> str:
+        base = self._base_docs()
+        if gid >= base:
+            return self._delta.keys[gid - base]
+        for s in self._segments:
+            if gid < s.start + s.n:
+                return s.key(gid - s.start)
+        raise IndexError(gid)
+
+    # -- updates and queries -----------------------------------------------------------
     def add(self, key: str, sig: np.ndarray, exact: str, clause_digests: Iterable[int]) -> None:
-        if key in self.ids:
+        if not self.add_many([key], np.asarray(sig)[None, :], [exact], [clause_digests]):
             log.debug("dedup index: %s already indexed", key)
-            return
-        doc_id = len(self.key_list)
-        self.key_list.append(key)
-        self.ids[key] = doc_id
-        self.exact.setdefault(exact, key)
-        self._new_sigs.append(np.asarray(sig, np.uint32))
-        self._exact_by_id.append(exact)
-        self.lsh.insert(key, to_datasketch(sig, self.params.seed), check_duplication=False)
-        self.postings.add(doc_id, clause_digests)
+
+    def add_many(
+        self,
+        keys: list[str],
+        sigs: np.ndarray,
+        exacts: list[str],
+        clause_digests: list[Iterable[int]] | None = None,
+    ) -> int:
+        """`add` for a batch (bulk loads, rebuilds): band keys computed in one pass.
+        Returns how many were new."""
+        p = self.params
+        rows = band_keys(np.asarray(sigs, np.uint32), p.bands, p.rows)
+        added = 0
+        for i, key in enumerate(keys):
+            if key in self:
+                continue
+            self._delta.add(key, rows[i], exacts[i], clause_digests[i] if clause_digests else ())
+            added += 1
+            if self._redis is not None:
+                self._pending.append((key, np.asarray(sigs[i], np.uint32)))
+                if len(self._pending) >= REDIS_BATCH:
+                    self._flush_redis()
+            if len(self._delta) >= SPILL_DOCS:
+                self._spill()
+        return added
 
     def query(self, sig: np.ndarray) -> list[str]:
-        if not self.key_list and not self.in_redis:
-            return []
-        return list(self.lsh.query(to_datasketch(sig, self.params.seed)))
+        """Keys sharing at least one LSH band with `sig` (MinHashLSH.query's candidates)."""
+        p = self.params
+        qkeys = band_keys(sig, p.bands, p.rows)
+        found: set[str] = set()
+        if self._redis is not None:
+            found |= self._redis.query(sig)  # the shared index; unsent inserts are in the delta
+        else:
+            for s in self._segments:
+                hits = s.band_hits(qkeys)
+                found.update(s.key(int(i)) for i in np.unique(hits))
+        found.update(self._delta.keys[i] for i in self._delta.band_hits(qkeys))
+        return list(found)
+
+    def exact_of(self, digest: str) -> str | None:
+        """The oldest indexed document with this exact-copy digest."""
+        raw = digest.encode("ascii")
+        for s in self._segments:
+            local = s.exact_first(raw)
+            if local >= 0:
+                return s.key(local)
+        local = self._delta.first_exact.get(digest)
+        return None if local is None else self._delta.keys[local]
 
     def clause_stats(self, digests: Iterable[int]) -> dict[int, tuple[int, list[str]]]:
         """digest -> (document frequency, keys of up to MAX_POSTING documents holding it)."""
-        keys = self.key_list
-        return {
-            d: (df, [keys[i] for i in ids])
-            for d, (df, ids) in self.postings.lookup(digests).items()
-        }
+        digests = list(digests)
+        out: dict[int, tuple[int, list[str]]] = {}
+        parts = [(s.postings, s.key) for s in self._segments]
+        parts.append((self._delta.postings, self._delta.keys.__getitem__))
+        for postings, key_of in parts:
+            for d, (df, ids) in postings.lookup(digests).items():
+                before_df, keys = out.get(d, (0, []))
+                room = MAX_POSTING - len(keys)
+                out[d] = (before_df + df, keys + [key_of(i) for i in ids[: max(room, 0)]])
+        return out
 
     def clause_hits(self, digests: Iterable[int], max_df: int = MAX_POSTING) -> Counter[str]:
         """Existing keys sharing clauses with a document: key -> number of shared clauses,
@@ -127,54 +249,66 @@ class DedupIndex:
                 hits.update(keys)
         return hits
 
-    # -- persistence -----------------------------------------------------------------
-    def signatures(self) -> np.ndarray:
-        if self._new_sigs:
-            self._sigs = np.vstack([self._sigs, *self._new_sigs])
-            self._new_sigs = []
-        return self._sigs
+    # -- persistence -------------------------------------------------------------------
+    def _new_segment_path(self) -> Path:
+        path = self.dir / f"seg-{self._next:08d}"
+        self._next += 1
+        return path
 
-    def save(self) -> None:
-        sigs = self.signatures()
-        self.postings = self.postings.merged()
-        exact_of = np.array(self._exact_by_id, dtype="S32")
-        p = self.postings
-        buf = io.BytesIO()
-        np.savez(
-            buf,
-            keys=np.array(self.key_list, dtype=str),
-            sigs=sigs,
-            exact=exact_of,
-            clause_digests=p.digests,
-            clause_df=p.df,
-            clause_offsets=p.offsets,
-            clause_ids=p.ids,
-        )
-        _atomic_write(self.dir / STATE, buf.getvalue())
-        legacy = self.dir / LEGACY_STATE
-        if legacy.exists():
-            legacy.unlink()
-        log.debug("dedup index %s saved: %d documents", self.dir, len(self.key_list))
+    def _flush_redis(self) -> None:
+        if self._redis is not None and self._pending:
+            self._redis.insert_many(self._pending)
+            self._pending = []
 
-    def _load(self) -> None:
-        with np.load(self.dir / STATE, allow_pickle=False) as z:
-            self.key_list = z["keys"].tolist()
-            self._sigs = z["sigs"].astype(np.uint32, copy=False)
-            exact = [e.decode() for e in z["exact"].tolist()]
-            self.postings = Postings(
-                z["clause_digests"], z["clause_df"], z["clause_offsets"], z["clause_ids"]
-            )
-        self.ids = {k: i for i, k in enumerate(self.key_list)}
-        self._exact_by_id = exact
-        for digest, key in zip(exact, self.key_list, strict=True):
-            self.exact.setdefault(digest, key)
-        if not self.in_redis:
-            fill_lsh(self.lsh, self.key_list, self._sigs, self.params)
+    def _spill(self) -> None:
+        """Write the delta out as a segment (named by no manifest until save())."""
+        if not len(self._delta):
+            return
+        self._flush_redis()
+        d = self._delta
+        path = self._new_segment_path()
+        write_segment(path, d.keys, d.rows[: len(d)], d.exacts, d.postings.merged())
+        self._segments.append(Segment(path, self._base_docs()))
+        self._delta = Delta(self.params.bands)
 
-    def _ignore_legacy(self) -> None:
-        # Old state.pkl files hold no signatures: the index starts empty and the store (the
-        # truth) re-adds every document, as after a crash (INTERFACES "dedup").
-        log.warning(
-            "dedup index %s is in the old pickle format: starting empty, documents are re-added",
-            self.dir,
-        )
+    def _compact(self) -> None:
+        """Merge the tail segments that break the size invariant (see MERGE_FACTOR)."""
+        sizes = [s.n for s in self._segments]
+        for k in range(len(sizes) - 1):
+            if sizes[k] < MERGE_FACTOR * sum(sizes[k + 1 :]):
+                tail = self._segments[k:]
+                path = self._new_segment_path()
+                merge_segments(tail, path, self.params.bands)
+                self._segments[k:] = [Segment(path, tail[0].start)]
+                log.debug("dedup index %s: merged %d segments into %s", self.dir, len(tail), path)
+                return
+
+    def save(self, mark: str | None = None) -> None:
+        """Publish everything added so far (and `mark`, if given) atomically."""
+        self._flush_redis()
+        self._spill()
+        self._compact()
+        names = [s.name for s in self._segments]
+        if mark is not None:
+            self._mark = mark
+        manifest = {
+            "format": FORMAT,
+            "band_scheme": BAND_SCHEME,
+            "stamp": self.params.stamp(),
+            "docs": self._base_docs(),
+            "segments": names,
+            "mark": self._mark,
+        }
+        atomic_write(self.dir / MANIFEST, json.dumps(manifest, indent=1).encode())
+        self._published = names
+        self._remove_unused()
+        log.debug("dedup index %s saved: %d documents", self.dir, len(self))
+
+    def _remove_unused(self) -> None:
+        """Segments no manifest names (merged away, or left by a killed writer)."""
+        live = {s.name for s in self._segments}
+        for m in list(self._seg_dirs()):
+            if m.group(0) not in live:
+                shutil.rmtree(self.dir / m.group(0), ignore_errors=True)
+        for old in (STATE, LEGACY_STATE, MANIFEST + ".tmp"):
+            (self.dir / old).unlink(missing_ok=True)

@@ -41,6 +41,12 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 def signature(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     """MinHash signature (uint32[num_perm]) of one set of 32-bit shingle hashes."""
     hashes = np.asarray(hashes, dtype=np.uint32)
+    if 0 < hashes.size <= _CHUNK:
+        # One block: the batch machinery (cumsum, reduceat) would cost more than the work.
+        a, b = permutations(num_perm, seed)
+        work = np.multiply(a[:, None], _fmix32(hashes)[None, :])
+        work += b[:, None]
+        return work.min(axis=1)
     return signatures(hashes, np.array([hashes.size]), num_perm, seed)[0]
 
 
@@ -61,7 +67,8 @@ def signatures(hashes: np.ndarray, counts: np.ndarray, num_perm: int, seed: int)
     docs = np.flatnonzero(counts)
     col_a, col_b = a[:, None], b[:, None]
     largest = int(counts.max())
-    buf = np.empty((num_perm, max(_CHUNK, largest)), dtype=np.uint32)
+    # No wider than the batch: one short document must not pay for a 2 MB block.
+    buf = np.empty((num_perm, max(min(_CHUNK, int(bounds[-1])), largest)), dtype=np.uint32)
     start = 0
     while start < docs.size:
         # Whole documents per block, so reduceat offsets stay inside the block.

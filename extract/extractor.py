@@ -112,9 +112,11 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def main_lines(root: etree._Element, markup: str) -> tuple[list[str], Run]:
+def main_lines(
+    root: etree._Element, markup: str, title: str | None = None
+) -> tuple[list[str], Run]:
     """The main-text lines of a parsed page, before junk and metadata rules, and our run."""
-    run = best_run(root)
+    run = best_run(root, title)
     lines = run.lines
     if sum(len(line) for line in lines) < TOO_LITTLE:
         # Unpunctuated text (lyrics, verse, lists) gives the density run little to go on:
@@ -138,7 +140,7 @@ def _extract(page: Page, clock: _Clock) -> Article | Dropped:
         return Dropped(page.url, "too-large", "element count")
     clock.check("parse")
     meta = page_meta(root, page.url, header)
-    lines, run = main_lines(root, markup)
+    lines, run = main_lines(root, markup, meta.title)
     clock.check("extract")
     raw = "\n".join(lines)
     lines = [line for line in clean_text(raw).split("\n") if line]

@@ -8,9 +8,11 @@ import pytest
 from dedup.shingles import exact_hash
 from extract.normalise import clean_text as extract_clean_text
 from zhtext import (
+    GARBAGE_RE,
     clean_text,
     damage_score,
     damaged_near,
+    garbage_count,
     hash_view,
     hash_views,
     strip_pinyin_glosses,
@@ -74,4 +76,6 @@ def test_mojibake_rules() -> None:
     assert damage_score("UTF-8 read as Latin-1: cafÃ©") > 0.0
     text = "干净的句子，经验?zāi)J剑?021年"
     assert not damaged_near(text, 0, 5)
+    for sample in ("锟斤拷锟斤拷", "cafÃ© and Â©", "烫烫烫屯屯", "干净的句子", "ï¿½x", ""):
+        assert garbage_count(sample) == len(GARBAGE_RE.findall(sample)), sample
     assert damaged_near(text, 6, 9)

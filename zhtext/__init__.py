@@ -5,7 +5,8 @@
 - `hash_view` / `hash_views`: the fingerprint view (NFKC, glosses removed, OpenCC t2s,
   lower-case, letters and digits only);
 - `strip_pinyin_glosses`, `to_simplified`: the steps both use;
-- mojibake: `GARBAGE_RE` (byte-garbage patterns), `damaged_near` (damage around a span),
+- mojibake: `GARBAGE_RE` (byte-garbage patterns) and its fast `garbage_count`, `damaged_near`
+  (damage around a span),
   `damage_score` (a document's damage, 0..1).
 """
 
@@ -17,6 +18,7 @@ from zhtext.views import (
     clean_text,
     damage_score,
     damaged_near,
+    garbage_count,
     hash_view,
     hash_views,
     strip_pinyin_glosses,
@@ -29,6 +31,7 @@ __all__ = [
     "clean_text",
     "damage_score",
     "damaged_near",
+    "garbage_count",
     "hash_view",
     "hash_views",
     "strip_pinyin_glosses",

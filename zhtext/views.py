@@ -25,6 +25,16 @@ _QMARK_IN_HAN_RE = re.compile(rf"(?<=[{_HAN}])\?(?=[0-9])|(?<=[{_HAN}])\?\?+")
 # read as Latin-1 (Ã©, ï¿½). Decoding uses it to judge candidates, dedup and the damage score
 # to judge text.
 GARBAGE_RE = re.compile("锟斤拷|烫烫|屯屯|[ÃÂ][\x80-\xbf]|ï¿½")
+_GARBAGE_FIRST = "锟烫屯ÃÂï"  # every GARBAGE_RE match starts with one of these
+
+
+def garbage_count(text: str) -> int:
+    """Matches of GARBAGE_RE in `text`. The regex tries every position of a page (~4 ms for
+    130 KB); a first-character test (memchr speed) skips it on the clean pages."""
+    if not any(ch in text for ch in _GARBAGE_FIRST):
+        return 0
+    return len(GARBAGE_RE.findall(text))
+
 # Damage right around a clause: U+FFFD, garbage, an ASCII '?' glued to non-ASCII text.
 _LOCAL_DAMAGE_RE = re.compile(rf"\ufffd|{GARBAGE_RE.pattern}|[^\x00-\x7f]\?|\?[^\x00-\x7f\s]")
 _INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -103,7 +113,7 @@ def damage_score(text: str, *, dropped: int = 0) -> float:
         return 0.0
     events = dropped + len(_ORPHAN_GLOSS_RE.findall(text))
     events += len(_QMARK_IN_HAN_RE.findall(text))
-    events += len(GARBAGE_RE.findall(text))
+    events += garbage_count(text)
     events += sum(1 for ch in body if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
     # Ten events per 200 characters is a ruined copy; one per 200 is already badly damaged.
     return min(1.0, events * 20 / len(body))

@@ -71,8 +71,8 @@ def test_reindex_repairs_a_broken_index(db: Path, seeds_dir: Path, damage: str,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     index = index_dir_for(db)
     if damage == "truncate":
-        for f in index.iterdir():
-            if f.suffix != ".json":
+        for f in index.rglob("*"):
+            if f.is_file() and f.suffix != ".json":
                 f.write_bytes(f.read_bytes()[:40])
     elif damage == "params":
         shutil.rmtree(index)

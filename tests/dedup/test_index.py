@@ -62,11 +62,13 @@ def test_index_file_roundtrip(tmp_path) -> None:
     sigs = _sigs(50, 1)
     for i, sig in enumerate(sigs):
         index.add(f"d{i}", sig, f"{i:032x}", [i, i + 1, 10**9])
-    index.save()
+    index.save(mark="store@50")
     again = DedupIndex(tmp_path, p)
-    assert again.keys == {f"d{i}" for i in range(50)}
-    assert np.array_equal(again.signatures(), sigs)
-    assert again.exact[f"{3:032x}"] == "d3"
+    assert again.keys == {f"d{i}" for i in range(50)} and len(again) == 50
+    assert "d7" in again and "d50" not in again
+    assert again.mark == "store@50"
+    assert again.exact_of(f"{3:032x}") == "d3"
+    assert again.exact_of(f"{99:032x}") is None
     assert again.query(sigs[3]) == ["d3"]
     stats = again.clause_stats([5, 10**9])
     assert stats[5] == (2, ["d4", "d5"])
@@ -75,9 +77,6 @@ def test_index_file_roundtrip(tmp_path) -> None:
 
 
 def test_old_pickle_index_is_ignored_and_replaced(tmp_path, store, seeds) -> None:
-    d = Deduper(tmp_path, lookup=store.lookup)
-    d.save()
-    (tmp_path / "state.npz").unlink()
     (tmp_path / "state.pkl").write_bytes(pickle.dumps({"keys": {"old"}}))
     again = Deduper(tmp_path, lookup=store.lookup)
     assert again.keys() == set()  # the store re-adds what it has (corpus.dedupe)

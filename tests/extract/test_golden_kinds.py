@@ -129,3 +129,43 @@ def test_forum_replies_are_content(evaldata: Path) -> None:
 def test_portal_pages_with_related_blocks(evaldata: Path, key: str) -> None:
     art, rec = _page(evaldata, key)
     assert _f1(art.text, rec["text"]) > 0.85
+
+
+def test_article_wrapper_named_header_is_not_chrome() -> None:
+    # The whole story sits in a container whose class says "header" (it holds the headline):
+    # its words describe the article, so the body must not count as navigation chrome and the
+    # comment list beside it must stay out.
+    comments = "".join(f"<div class='c-item'><p>{t}</p></div>" for t in COMMENTS)
+    body = (
+        "<div class='post_header'><h1>山西援疆工作综述</h1><div class='post_body'>"
+        + "".join(f"<p>{p}</p>" for p in PARAS)
+        + f"</div></div><div class='post_comment'>{comments}</div>"
+    )
+    html = article_html(body, title="山西援疆工作综述_某某新闻")
+    art = extract_page(Page(url="https://news.example.cn/a/2.html", body=html.encode()))
+    assert isinstance(art, Article)
+    for para in PARAS:
+        assert para in art.text
+    for comment in COMMENTS:
+        assert comment not in art.text
+
+
+def test_aggregator_page_with_comment_thread_under_a_header_wrapper(evaldata: Path) -> None:
+    # gne-unlabelled (no human label): a portal article page saved with its rendered comment
+    # thread ("跟贴"); the article body sits inside a "post_header" container.
+    path = evaldata / "extract" / "gne-unlabelled" / "163_1.html"
+    art = extract_page(Page(url="https://money.163.com/19/0907/13/x.html", body=path.read_bytes()))
+    assert isinstance(art, Article)
+    assert "业绩会突现业主维权插曲" in art.text
+    assert "这需要龙湖给投资者作一个交代" in art.text
+    assert "所谓的精装修就是一个坑" not in art.text  # a reader's comment
+    assert "+1顶" not in art.text
+
+
+def test_qa_page_keeps_answers_not_the_sign_in_upsell(evaldata: Path) -> None:
+    # A Q&A page read as a thread: its camelCase login box ("mainColumnLogin…") is navigation
+    # chrome even when the answers (comment-like containers) are the content.
+    art, rec = _page(evaldata, "magic-html-forum/044e68e44f3c")
+    assert "精彩内容一键收藏" not in art.text
+    assert "这是确实有震感" in art.text
+    assert _f1(art.text, rec["text"]) > 0.85
