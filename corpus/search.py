@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import opencc
 
-from corpus.fts import FTS_TABLE, has_fts
+from corpus.fts import FTS_TABLE, backfill, has_fts
 from corpus.store import Store
 from zhtext import to_simplified
 
@@ -70,13 +70,23 @@ def check_date(value: str | None, name: str) -> str | None:
     return value
 
 
-def search(store: Store, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
-    """Documents containing every word of `query`, best matches first (then newest)."""
+def search(
+    store: Store,
+    query: str,
+    filters: Filters = Filters(),
+    limit: int = 20,
+    progress: Callable[[str], None] | None = None,
+) -> list[Hit]:
+    """Documents containing every word of `query`, best matches first (then newest).
+
+    An older database's documents are indexed first (corpus/fts.py `backfill`, once).
+    """
     words = [w for w in query.split() if w]
     if not words:
         raise ValueError("empty search query")
     check_date(filters.since, "--since")
     check_date(filters.until, "--until")
+    backfill(store.conn, progress)
     long_words = [w for w in words if len(w) >= 3]
     short_words = [w for w in words if len(w) < 3]
     where, args = _filters(filters)

@@ -6,6 +6,7 @@ Each parses nothing itself: corpus/cli.py builds the parsers with `add_parsers`.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,6 +64,10 @@ def add_parsers(command: Factory, db: Callable[[argparse.ArgumentParser], None])
     )
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from corpus.report import write_report
 
@@ -97,7 +102,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not query.split():
         raise UserError("the search query is empty")
     with Store.open(args.db) as store:
-        hits = search(store, query, filters, limit=args.limit)
+        hits = search(store, query, filters, limit=args.limit, progress=_say)
     return emit((h.row() for h in hits), args.format, SEARCH_COLUMNS,
                 widths={"title": 30, "snippet": 60, "outlet": 10})  # fmt: skip
 
@@ -108,8 +113,10 @@ def cmd_browse(args: argparse.Namespace) -> int:
     from corpus.browse import metadata, serve
 
     db = Path(args.db)
-    with Store.open(db):  # a clear error for a missing file; adds the FTS table if absent
-        pass
+    from corpus.fts import backfill
+
+    with Store.open(db) as store:  # a clear error for a missing file; the FTS table made
+        backfill(store.conn, _say)  # ... and filled, once, for an older database
     if args.metadata_out:
         Path(args.metadata_out).write_text(
             json.dumps(metadata(db), ensure_ascii=False, indent=1), encoding="utf-8"

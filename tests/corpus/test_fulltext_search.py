@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corpus.cli import main
-from corpus.fts import FTS_TABLE, TRIGGERS, has_fts
+from corpus.fts import FTS_TABLE, TRIGGERS, backfill, has_fts, pending
 from corpus.search import Filters, make_snippet, search
 from corpus.store import Store
 
@@ -86,13 +86,47 @@ def test_index_follows_ingest_and_old_databases_are_migrated(
         # both: the first backfilled by the migration, the second kept in step by triggers
         assert sorted(_name(h.url) for h in hits) == ["000", "001"]
         assert all("[援疆医生]" in h.snippet for h in hits)
-        rows = store.conn.execute(f"SELECT count(*) FROM {FTS_TABLE}").fetchone()[0]
-        assert rows == store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        assert _indexed(store) == store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        store.conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('integrity-check')")
         # an edited text is re-indexed (the update trigger)
         store.conn.execute("UPDATE documents SET text = text || '鸿雁传书测试段落'"
                            " WHERE url LIKE '%/000!_%' ESCAPE '!'")  # fmt: skip
         assert [_name(h.url) for h in search(store, "鸿雁传书")] == ["000"]
         assert search(store, "鸿雁传书", Filters(province="河北")) == []
+
+
+def _indexed(store: Store) -> int:
+    """Rows the index holds (a count of the FTS table itself would read `documents`)."""
+    return store.conn.execute(f"SELECT count(*) FROM {FTS_TABLE}_docsize").fetchone()[0]
+
+
+def test_backfill_resumes_and_leaves_pending_rows_to_it(seeds_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    assert main(["ingest", "--db", str(db), str(seeds_dir)]) == 0
+    conn = sqlite3.connect(db)
+    for trigger in TRIGGERS:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute(f"DROP TABLE {FTS_TABLE}")
+    conn.commit()
+    conn.close()
+    with Store.open(db) as store:  # opening is cheap: the rows are only marked
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+        assert pending(store.conn) == (0, ids[-1]) and _indexed(store) == 0
+        # as if a backfill was killed after its first chunk of two
+        store.conn.execute(f"INSERT INTO {FTS_TABLE}(rowid, title, text) SELECT id, title,"
+                           f" text FROM documents WHERE id < {ids[2]}")  # fmt: skip
+        store.conn.execute("UPDATE meta SET value = ? WHERE key = 'fts_backfill_next'",
+                           (str(ids[2]),))  # fmt: skip
+        # an edit of a row the index does not hold yet must not touch the index
+        store.conn.execute("UPDATE documents SET text = '鸿雁传书测试段落' || text WHERE id = ?",
+                           (ids[3],))  # fmt: skip
+        messages: list[str] = []
+        assert backfill(store.conn, messages.append, chunk=2) == len(ids) - 2
+        assert pending(store.conn) is None and messages[0].startswith("building the full-text")
+        assert _indexed(store) == len(ids)
+        store.conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('integrity-check')")
+        assert len(search(store, "鸿雁传书")) == 1 and len(search(store, "援疆医生")) >= 2
+        assert backfill(store.conn) == 0  # done once
 
 
 def _name(url: str) -> str:
