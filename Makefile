@@ -28,8 +28,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extract_eval.py
 	$(BIN)/python bench/extract_proxy.py
+	$(BIN)/python bench/extract_arbitration.py
 	$(BIN)/python bench/repost_bench.py
 	$(BIN)/python bench/crawl_bench.py
+	$(BIN)/python bench/portal_eval.py
 	$(BIN)/python bench/run_bench.py
 	$(BIN)/python bench/search_bench.py
 

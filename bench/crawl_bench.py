@@ -126,7 +126,7 @@ def run_ours(base: str, tmp: Path) -> tuple[Crawl, int]:
     (sites / "bench-site.toml").write_text(
         'name = "bench-site"\nlocal = true\nstart_urls = ["{base}/news/"]\n'
         "list_pattern = '/news/(index_\\d+\\.html)?$'\n"
-        "article_pattern = '/news/2024/\\d+\\.html$'\nmax_list_pages = 1000\n",
+        "article_pattern = '/news/2024/\\d+\\.html$'\nmax_list_pages = 1000\nmax_pages = 100000\n",
         encoding="utf-8",
     )
     cpu = _child_cpu()

@@ -161,11 +161,23 @@ def proxy_pages(evaldata: Path) -> list[tuple[str, bytes, str, str, str]]:
     return out
 
 
-def proxy_scores(evaldata: Path) -> list[tuple[str, str, dict[str, float]]]:
+def proxy_groups() -> dict[str, str]:
+    """Label name -> its group: the round-2 set, or the round-3 tuning or test half (split by
+    site before any rule was changed; rules may only be tuned on the tuning half)."""
+    out = {}
+    for meta in sorted(PROXY.glob("*.json")):
+        rec = json.loads(meta.read_text("utf-8"))
+        out[meta.stem] = f"round 3, {rec['half']} half" if rec.get("half") else "round 2 set"
+    return out
+
+
+def proxy_scores(
+    evaldata: Path, extractor: Callable[[bytes, str], str] = ours
+) -> list[tuple[str, str, dict[str, float]]]:
     rows = []
     for name, body, url, gold, kind in proxy_pages(evaldata):
         markup = _markup(body)
-        scores = {"aidcorpus": f1(ours(body, url), gold)}
+        scores = {"aidcorpus": f1(extractor(body, url), gold)}
         for peer in ("trafilatura", *CACHED_PEERS):
             scores[peer] = f1(_safe(PEERS[peer], markup), gold)
         rows.append((name, kind, scores))
@@ -200,16 +212,19 @@ def report(evaldata: Path) -> str:
         "Labels are ours (bench/data/proxy/, spans over a neutral text view; see",
         "bench/data/proxy/README.md). Reported apart from the human-labelled figure.",
         "",
-        "| page | kind | " + " | ".join(systems) + " |",
-        "|---|---|" + "---|" * len(systems),
     ]
-    for name, kind, scores in rows:
-        cells = " | ".join(f"{scores[s]:.3f}" for s in systems)
-        lines.append(f"| {name} | {kind} | {cells} |")
-    if rows:
-        means = [sum(r[2][s] for r in rows) / len(rows) for s in systems]
-        cells = " | ".join(f"{m:.3f}" for m in means)
-        lines.append(f"| **mean ({len(rows)})** | | {cells} |")
+    groups = proxy_groups()
+    for group in sorted(set(groups.values())):
+        mine = [r for r in rows if groups[r[0]] == group]
+        lines += ["", f"### {group}", "", "| page | kind | " + " | ".join(systems) + " |",
+                  "|---|---|" + "---|" * len(systems)]
+        for name, kind, scores in mine:
+            cells = " | ".join(f"{scores[s]:.3f}" for s in systems)
+            lines.append(f"| {name} | {kind} | {cells} |")
+        if mine:
+            means = [sum(r[2][s] for r in mine) / len(mine) for s in systems]
+            cells = " | ".join(f"{m:.3f}" for m in means)
+            lines.append(f"| **mean ({len(mine)})** | | {cells} |")
     lines.append("")
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ import math
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from corpus import commands, view_commands
 from corpus.cliopts import HelpFormatter, add_db, add_sites_dir, resolve_db
@@ -37,6 +38,19 @@ EXAMPLES = {
 }
 
 
+def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
+    """-v/-q on the main parser and on every subcommand (before or after its name); the
+    subcommands' copies default to SUPPRESS so they never undo the main parser's."""
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=default, help="more log output (-vv: debug)"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true",
+        default=default if default == argparse.SUPPRESS else False,
+        help="errors only on stderr",
+    )  # fmt: skip
+
+
 def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(
         name,
@@ -45,6 +59,7 @@ def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse
         epilog=f"example:\n  {EXAMPLES[name]}",
         formatter_class=HelpFormatter,
     )
+    _verbosity(parser, argparse.SUPPRESS)
     func = getattr(commands, "cmd_" + name.replace("-", "_"), None)
     if func is not None:
         parser.set_defaults(func=func)
@@ -84,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="start with:\n  aidcorpus demo --out demo-output",
         formatter_class=HelpFormatter,
     )
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    _verbosity(parser, 0)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -106,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--max-pages", type=_count, help="stop after this many responses")
     add_sites_dir(p)
+    p.add_argument("--log-file", help="write Scrapy's log here (rotated) instead of stderr")
 
     p = _command(sub, "ingest", "extract, deduplicate and store WARC, HTML or text files")
     _db(p)
@@ -232,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     level = logging.WARNING - 10 * args.verbose if args.verbose else logging.WARNING
+    if args.quiet:
+        level = logging.ERROR
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if args.verbose < 2:
         # trafilatura warns once per page it finds nothing in; our Dropped reasons say it.

@@ -20,6 +20,14 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _stderr_level(args: argparse.Namespace) -> str:
+    """The crawl log's level on stderr: warnings by default, errors with -q, info with -v."""
+    if getattr(args, "quiet", False):
+        return "ERROR"
+    verbose = getattr(args, "verbose", 0) or 0
+    return "DEBUG" if verbose > 1 else "INFO" if verbose else "WARNING"
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from corpus.ingest import extract_input
     from corpus.sources import Input, check_paths, expand, read, read_page
@@ -188,8 +196,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         refresh_after=args.refresh_after,
         max_pages=args.max_pages,
         sites_dir=Path(args.sites_dir) if args.sites_dir else None,
+        log_file=Path(args.log_file) if args.log_file else None,
+        stderr_level=_stderr_level(args),
     )
-    print(stats.summary() if hasattr(stats, "summary") else stats)
+    print(stats.summary())
+    for line in stats.warnings():
+        print(f"aidcorpus: warning: {line}", file=sys.stderr)
     return 0
 
 
@@ -226,7 +238,12 @@ def cmd_check_site(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from corpus.runner import load_config, scheduled_run
 
-    result = scheduled_run(load_config(Path(args.config)), progress=_progress)
+    verbose = bool(getattr(args, "verbose", 0)) and not getattr(args, "quiet", False)
+    result = scheduled_run(
+        load_config(Path(args.config)),
+        progress=_progress if verbose else None,  # cron wants the summary only
+        stderr_level=_stderr_level(args),
+    )
     print(result.summary)
     for warning in result.warnings:
         print(f"aidcorpus: warning: {warning}", file=sys.stderr)

@@ -15,6 +15,7 @@ from typing import Any
 
 from corpus.errors import UserError
 from corpus.export import FORMATS
+from corpus.ingest import GATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class RunConfig:
     runs_dir: Path = field(default=Path("runs"))
     sites_dir: Path | None = None  # profiles of your own; default: crawler/sites/
     crawl_settings: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
+    topic_gate: str = "auto"  # ingest's gate: auto (crawled pages), on, off; profiles may override
+    log_file: Path | None = None  # Scrapy's log (rotated); default: crawl.log beside the state
 
 
 class _Reader:
@@ -108,6 +111,13 @@ def load_config(path: Path) -> RunConfig:
     if refresh is not None and (not math.isfinite(refresh) or refresh < 0):
         raise UserError(f"{path}: [crawl] refresh_after_days must be 0 or more, not {refresh}")
     sites_dir = crawl.get("sites_dir", (str,))
+    gate = crawl.get("topic_gate", (str, bool), "auto")
+    if isinstance(gate, bool):
+        gate = "on" if gate else "off"
+    if gate not in GATES:
+        raise UserError(f"{path}: [crawl] topic_gate must be one of {', '.join(GATES)} or a bool")
+    state = root / crawl.get("state", (str,), "data/crawl-state.db")
+    log_file = crawl.get("log_file", (str,))
     db = root / corpus.get("db", (str,), "data/corpus.db")
     if db.is_dir():
         raise UserError(f"{path}: [corpus] db {db} is a folder, not a database file")
@@ -115,7 +125,7 @@ def load_config(path: Path) -> RunConfig:
         sites=tuple(sites),
         all_sites=all_sites,
         warc_dir=root / crawl.get("warc_dir", (str,), "data/warc"),
-        state=root / crawl.get("state", (str,), "data/crawl-state.db"),
+        state=state,
         db=db,
         exports=tuple(targets),
         refresh_after=refresh,
@@ -124,6 +134,8 @@ def load_config(path: Path) -> RunConfig:
         runs_dir=root / _Reader(path, "top level", data).get("runs_dir", (str,), "data/runs"),
         sites_dir=root / sites_dir if sites_dir else None,
         crawl_settings=dict(scrapy),
+        topic_gate=gate,
+        log_file=root / log_file if log_file else state.parent / "crawl.log",
     )
 
 

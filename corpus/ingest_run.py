@@ -48,7 +48,7 @@ class IngestRun:
         self.started = time.monotonic()
         self.last_report = self.started
         self.in_tx = False
-        self.profiles: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        self.profiles: dict[str, tuple[str | None, tuple[str, ...], bool | None]] = {}
         self.sites_dir = sites_dir
         self.timings: Counter[str] = Counter()
         self.force = force
@@ -130,29 +130,36 @@ class IngestRun:
         if self.pending >= self.batch_size:
             self.flush()
 
-    def _profile(self, site: str | None) -> tuple[str | None, tuple[str, ...]]:
-        """(outlet name, topic terms) of the profile a page was crawled with."""
+    def _profile(self, site: str | None) -> tuple[str | None, tuple[str, ...], bool | None]:
+        """(outlet name, topic terms, topic_gate) of the profile a page was crawled with."""
         if site is None:
-            return None, ()
+            return None, (), None
         if site not in self.profiles:
             from crawler.sites import SiteError, get_site
 
             try:
                 profile = get_site(site, self.sites_dir)
-                self.profiles[site] = (profile.outlet or None, profile.topic_terms)
+                self.profiles[site] = (
+                    profile.outlet or None, profile.topic_terms, profile.topic_gate
+                )
             except SiteError:
                 log.warning("WARC names unknown site profile %r: global topic terms only", site)
-                self.profiles[site] = (None, ())
+                self.profiles[site] = (None, (), None)
         return self.profiles[site]
 
     def _with_profile_terms(self, item: Input) -> Input:
         """Give pages crawled with a profile that profile's own topic terms."""
-        _, terms = self._profile(item.page.site)
+        _, terms, _ = self._profile(item.page.site)
         if not terms:
             return item
         return Input(replace(item.page, topic_terms=terms), item.parts)
 
     def _gated(self, item: Input) -> bool:
+        """A profile's own `topic_gate` decides for its pages; otherwise on: every page,
+        off: none, auto: pages crawled with a profile."""
+        own = self._profile(item.page.site)[2]
+        if own is not None:
+            return own
         return self.gate == "on" or (self.gate == "auto" and item.page.site is not None)
 
     def _drop(self, url: str, reason: str, detail: str, source: str) -> None:
@@ -164,7 +171,7 @@ class IngestRun:
         return self.per_site.setdefault(site or FILES, Counter())
 
     def _store(self, article: Article, source: str) -> str:
-        outlet, _ = self._profile(article.site)
+        outlet, _, _ = self._profile(article.site)
         if outlet and article.outlet != outlet:
             # A page crawled with a profile is that outlet's page: the profile's name wins
             # over the page's own spelling of it (中新網 on a page in Traditional script).

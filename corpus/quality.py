@@ -190,6 +190,6 @@ def regressions(
                 problems.append(f"{label} rate {now:.0%} (recent median {before:.0%})")
         if problems:
             warnings.append(
-                f"warning: {q.site} fell below its last {len(recent)} runs: " + "; ".join(problems)
+                f"{q.site} fell below its last {len(recent)} runs: " + "; ".join(problems)
             )
     return warnings

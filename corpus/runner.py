@@ -1,7 +1,9 @@
 """Whole runs: crawl -> ingest of the new WARC files -> export, for `aidcorpus run` and the demo.
 
 `aidcorpus run` reads aidcorpus.toml (corpus/config.py) and holds a lock file so two
-scheduled runs never overlap; each run writes a JSON stats file under `runs/`.
+scheduled runs never overlap; each run writes a JSON stats file under `runs/`. Quiet as cron
+wants: the crawl's Scrapy log goes to a rotating file in the data folder, the summary to
+stdout, warnings (a drifting profile, unreadable files) and errors to stderr.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def crawl_sites(
     max_pages: int | None = None,
     sites_dir: Path | None = None,
     settings: dict[str, Any] | None = None,
+    log_file: Path | None = None,
+    stderr_level: str = "WARNING",
 ) -> Any:
     from crawler.run import crawl
     from crawler.sites import load_sites
@@ -67,6 +71,8 @@ def crawl_sites(
         base_url=base_url,
         settings=settings,
         sites_dir=sites_dir,
+        log_file=log_file,
+        stderr_level=stderr_level,
     )
 
 
@@ -100,16 +106,21 @@ class RunResult:
         return self.summary
 
 
-def scheduled_run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
-    """crawl -> ingest -> export under a lock; returns the summary printed to the user."""
+def scheduled_run(
+    config: RunConfig, *, progress: Progress | None = None, stderr_level: str = "WARNING"
+) -> RunResult:
+    """crawl -> ingest -> export under a lock; returns the summary printed to the user.
+    `stderr_level`: the lowest level of the crawl's log that also goes to stderr."""
     lock = run_lock_path(config.db)
     with run_lock(lock) as held:
         if not held:
             return RunResult(f"another aidcorpus run holds {lock}; nothing to do")
-        return _run(config, progress)
+        return _run(config, progress, stderr_level)
 
 
-def _run(config: RunConfig, progress: Progress | None) -> RunResult:
+def _run(
+    config: RunConfig, progress: Progress | None, stderr_level: str = "WARNING"
+) -> RunResult:
     timings: dict[str, float] = {}
     started = time.monotonic()
     crawl_stats = crawl_sites(
@@ -122,13 +133,20 @@ def _run(config: RunConfig, progress: Progress | None) -> RunResult:
         max_pages=config.max_pages,
         sites_dir=config.sites_dir,
         settings=config.crawl_settings,
+        log_file=config.log_file,
+        stderr_level=stderr_level,
     )
     timings["crawl_s"] = time.monotonic() - started
+    drift = list(crawl_stats.warnings()) if hasattr(crawl_stats, "warnings") else []
     mark = time.monotonic()
     config.warc_dir.mkdir(parents=True, exist_ok=True)
     with Store.open(config.db, create=True) as store:
         ingest_stats = ingest_paths(
-            store, [config.warc_dir], progress=progress, sites_dir=config.sites_dir
+            store,
+            [config.warc_dir],
+            progress=progress,
+            sites_dir=config.sites_dir,
+            topic_gate=config.topic_gate,
         )
         timings["ingest_s"] = time.monotonic() - mark
         mark = time.monotonic()
@@ -159,10 +177,12 @@ def _run(config: RunConfig, progress: Progress | None) -> RunResult:
         f"crawl:  {_crawl_line(crawl_stats)}",
         f"ingest: {ingest_stats.summary()}",
         *(f"export: {e.summary()}" for e in exports),
+        *(f"warn:   {w}" for w in (*drift, *quality_warnings)),
         f"stats:  {stats_file} ({timings['total_s']:.1f} s)",
-        *quality_warnings,
     ]
-    warnings = tuple(e.warning for e in exports if e.warning)
+    if config.log_file is not None:
+        lines.append(f"log:    {config.log_file}")
+    warnings = (*drift, *quality_warnings, *(e.warning for e in exports if e.warning))
     return RunResult("\n".join(lines), ingest_stats.errors, warnings)
 
 
@@ -191,13 +211,9 @@ def run_demo(out: Path, *, progress: Progress | None = None) -> str:
             ExportTarget("jsonl", out / "export" / "jsonl"),
         ),
         runs_dir=out / "runs",
-        # Our own portal on loopback: no need to wait between requests, and the demo
-        # prints its own summary instead of Scrapy's log.
-        crawl_settings={
-            "DOWNLOAD_DELAY": 0,
-            "AUTOTHROTTLE_START_DELAY": 0.05,
-            "LOG_LEVEL": "WARNING",
-        },
+        # Our own portal on loopback: no need to wait between requests.
+        crawl_settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0.05},
+        log_file=out / "crawl.log",
     )
     with _demo_server(out, DemoServer) as server:
         if progress:

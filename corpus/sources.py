@@ -1,7 +1,8 @@
 """Ingest inputs -> Pages: WARC(.gz) files, HTML files, plain-text files and folders of them.
 
-A WARC response record carrying `WARC-Aidcorpus-Part-Of` is a part of a multi-page article;
-the parts of one article are grouped so ingest can stitch them (crawler/warc.py writes them).
+WARC records are read by the contract of crawler/records.py: articles, URL-list pages and the
+parts of multi-page articles are documents (parts grouped by their first page and stitched in
+order); list pages, feeds, sitemaps and unconfirmed pages are not.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from corpus.inputcheck import (
     shown,
     walk_files,
 )
+from crawler.records import RecordMeta, read_meta
 from extract.decode import decode_html
 from extract.extractor import MAX_BYTES
 from extract.types import Page
@@ -204,12 +206,11 @@ def _read_warc(path: Path) -> Iterator[Input]:
                     raise truncated
                 if item is None:
                     continue
-                part_of = record.rec_headers.get_header("WARC-Aidcorpus-Part-Of")
-                if part_of and item.status == 200:
-                    number = int(record.rec_headers.get_header("WARC-Aidcorpus-Part") or 1)
-                    parts.setdefault(part_of, []).append((number, item.page))
+                meta, found = item
+                if meta.part_of and found.status == 200:
+                    parts.setdefault(meta.part_of, []).append((meta.part or 1, found.page))
                     continue
-                yield item
+                yield found
             size = path.stat().st_size
             end = records.get_record_offset() + (records.get_record_length() or 0)
             if end and end < size:  # bytes after the last whole record: a cut-off one
@@ -225,10 +226,19 @@ def _read_warc(path: Path) -> Iterator[Input]:
     if _is_gzip(path) and not gzip_intact(path):
         raise truncated
     for first_url, numbered in parts.items():
-        ordered = [p for _, p in sorted(numbered, key=lambda np: np[0])]
-        first = next((p for p in ordered if p.url == first_url), ordered[0])
-        rest = tuple(p for p in ordered if p is not first)
-        yield Input(first, rest)
+        yield stitch(first_url, numbered)
+
+
+def stitch(first_url: str, numbered: list[tuple[int, Page]]) -> Input:
+    """The pages of one multi-page article, in part order: the first page and the rest.
+    A page fetched twice (a rerun after a kill) counts once."""
+    by_number: dict[int, Page] = {}
+    for number, page in numbered:
+        by_number[number] = page  # the later copy of a repeated part wins
+    ordered = [by_number[n] for n in sorted(by_number)]
+    first = next((p for p in ordered if p.url == first_url), ordered[0])
+    rest = tuple(p for p in ordered if p is not first)
+    return Input(first, rest)
 
 
 def _is_gzip(path: Path) -> bool:
@@ -236,24 +246,24 @@ def _is_gzip(path: Path) -> bool:
         return fh.read(2) == b"\x1f\x8b"
 
 
-def _warc_input(record: ArcWarcRecord) -> Input | None:
-    """The Input of one article response record (None for any other record); the body
-    is read only up to the size extract accepts."""
+def _warc_input(record: ArcWarcRecord) -> tuple[RecordMeta, Input] | None:
+    """Our headers and the Input of one document response record (None for any other
+    record), read by the contract of crawler/records.py; the body is read only up to the
+    size extract accepts."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
-    kind = record.rec_headers.get_header("WARC-Aidcorpus-Kind")
-    # Our crawler labels list pages, feeds and sitemaps: they are not documents.
-    if kind not in (None, "article"):
+    meta = read_meta(record)
+    # Articles, their parts and URL-list pages are documents; lists, feeds, sitemaps are not.
+    if not meta.is_document:
         return None
-    url = record.rec_headers.get_header("WARC-Target-URI") or ""
     status = int(record.http_headers.get_statuscode() or 0)
     if not 200 <= status < 300:
-        return Input(Page(url=url, body=b""), status=status)
+        return meta, Input(Page(url=meta.url, body=b""), status=status)
     page = Page(
-        url=url,
+        url=meta.url,
         body=read_bounded(record.content_stream()),
         headers=tuple(record.http_headers.headers),
-        fetched=record.rec_headers.get_header("WARC-Date"),
-        site=record.rec_headers.get_header("WARC-Aidcorpus-Site"),
+        fetched=meta.fetched,
+        site=meta.site,
     )
-    return Input(page)
+    return meta, Input(page)

@@ -39,8 +39,8 @@ class Archive:
             max_size=settings.getint("WARC_MAX_SIZE"),
             fsync=settings.getbool("WARC_FSYNC"),
         )
-        self.batch_records = max(1, settings.getint("WARC_BATCH_RECORDS", 16))
-        self.batch_seconds = settings.getfloat("WARC_BATCH_SECONDS", 0.5)
+        self.batch_records = max(1, settings.getint("WARC_BATCH_RECORDS"))
+        self.batch_seconds = settings.getfloat("WARC_BATCH_SECONDS")
         self._held = 0
         self._since = time.monotonic()
         self._loop: task.LoopingCall | None = None

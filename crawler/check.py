@@ -1,24 +1,24 @@
 """check-site: fetch a handful of a profile's pages live and say whether discovery still finds
-article URLs and extraction still gives a title and text. Plain urllib (crawler.fetch),
-robots.txt obeyed, bounded in pages and time; reads the User-Agent from crawler.settings.
+article URLs (and how well article_pattern fits what looks like articles), and whether
+extraction still gives a title and text. One fetch path: the crawl's own Scrapy stack and
+settings (robots.txt, the address guard after every redirect, size and time limits) in a
+child process (`python -m crawler.check SPEC`), bounded in pages and time.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urljoin
+from typing import Any
 
-from parsel import Selector
-
-from crawler.fetch import Fetcher, Response
-from crawler.settings import USER_AGENT
-from crawler.sites import Site, SiteError, get_site, load_sites
-from crawler.spiders import pagetext
-from extract import Article, Page, extract_page
-from extract.decode import decode_html
+from crawler.sites import Site, get_site, site_from_dict, site_to_dict
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,15 @@ class PageCheck:
     kind: str  # "start" | "sitemap" | "feed" | "search" | "article"
     url: str
     status: int = 0  # HTTP status; 0 when nothing came back
-    problem: str = ""  # "" when fine, else a short key: robots, http-404, timeout, short-text …
+    # "" when fine, else a short key: robots, http-404, timeout, private-address, offsite,
+    # short-text, no-title, dropped/<reason>, budget (the time budget ran out first) …
+    problem: str = ""
     article_links: int = 0  # discovery pages: links matching article_pattern
     topic_links: int = 0  # … of which the anchor or URL names a topic term
     title: str = ""
     text_chars: int = 0
     terms: tuple[str, ...] = ()
+    probe: bool = False  # an article the pattern missed, fetched because it looks like one
 
     @property
     def ok(self) -> bool:
@@ -67,7 +70,7 @@ class CheckReport:
     @property
     def extraction_ok(self) -> bool:
         """At least one article checked and at least half of them extract well."""
-        arts = self.articles
+        arts = [p for p in self.articles if not p.probe]
         return bool(arts) and 2 * sum(p.ok for p in arts) >= len(arts)
 
     @property
@@ -90,6 +93,8 @@ class CheckReport:
                 detail = f"{p.text_chars} chars, title {p.title[:40]!r}" if p.title else ""
                 if p.terms:
                     detail += f", terms {'/'.join(p.terms[:4])}"
+                if p.probe:
+                    detail += " (not matched by article_pattern)"
             else:
                 detail = f"{p.article_links} article links ({p.topic_links} on topic)"
             mark = "ok " if p.ok else "!! "
@@ -97,69 +102,6 @@ class CheckReport:
             lines.append(f"  {mark}{p.kind:<8}{status:>4} {p.url}{problem}  {detail}".rstrip())
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
-
-
-def _selector(resp: Response) -> Selector:
-    decoded = decode_html(resp.body, resp.headers)
-    return Selector(text=decoded.text or "<html></html>", type="html")
-
-
-def _discover(site: Site, kind: str, resp: Response) -> tuple[list[str], int, list[str]]:
-    """Article URLs on a discovery page (on-topic first), how many are on topic, and the
-    child sitemaps of a sitemap index."""
-    links: list[pagetext.Link] = []
-    children: list[str] = []
-    if kind == "feed":
-        links = list(pagetext.feed_entries(resp.body))
-    elif kind == "sitemap":
-        root, links = pagetext.sitemap_entries(resp.body)
-        if root == "sitemapindex":
-            children, links = [link.url for link in links], []
-    elif kind == "search" and site.search is not None and site.search.format == "json":
-        links = [pagetext.Link(s.strip(), "") for s in pagetext.json_strings(resp.body)]
-    else:
-        links = list(pagetext.links(_selector(resp), resp.url))
-    article_re = site.article_re()
-    on_topic, other = [], []
-    for link in links:
-        url = urljoin(resp.url, link.url)
-        if article_re.search(url):
-            matched = pagetext.link_terms(link, site.topic_terms)
-            (on_topic if matched else other).append(url)
-    topical = list(dict.fromkeys(on_topic))
-    return list(dict.fromkeys(topical + other)), len(topical), children
-
-
-def _sources(site: Site, max_sources: int) -> list[tuple[str, str]]:
-    per_kind: list[list[tuple[str, str]]] = [
-        [("start", u) for u in site.start_urls],
-        [("sitemap", u) for u in site.sitemaps],
-        [("feed", u) for u in site.feeds],
-    ]
-    if site.search is not None:
-        query = (site.search.terms or site.topic_terms or ("援疆",))[0]
-        url = site.search.url.replace("{query}", quote(query)).replace("{page}", "1")
-        per_kind.append([("search", url)])
-    # one of each method first, so a broken method shows even when another works
-    ordered = [src for rank in range(max(map(len, per_kind))) for k in per_kind
-               for src in k[rank : rank + 1]]
-    return ordered[:max_sources]
-
-
-def _check_article(site: Site, resp: Response, min_text: int) -> PageCheck:
-    if resp.problem:
-        return PageCheck("article", resp.url, resp.status, resp.problem)
-    page = Page(url=resp.url, body=resp.body, headers=resp.headers, site=site.name,
-                topic_terms=site.topic_terms)
-    result = extract_page(page)
-    if not isinstance(result, Article):
-        return PageCheck("article", resp.url, resp.status, f"dropped/{result.reason}")
-    chars = len(result.text)
-    problem = "no-title" if not result.title.strip() else ""
-    if chars < min_text:
-        problem = problem or "short-text"
-    return PageCheck("article", resp.url, resp.status, problem, title=result.title.strip(),
-                     text_chars=chars, terms=result.topic_terms)
 
 
 def check_site(
@@ -173,52 +115,115 @@ def check_site(
     budget: float = 180.0,
     delay: float = 1.0,
     min_text: int = 200,
-    user_agent: str = USER_AGENT,
+    user_agent: str | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> CheckReport:
-    """Fetch up to `max_sources` discovery pages and `max_pages` articles of one profile."""
+    """Fetch up to `max_sources` discovery pages and `max_pages` articles of one profile
+    with the crawl's Scrapy stack: `timeout` per request, `budget` seconds in all, `delay`
+    between requests to a host; `settings` are Scrapy overrides as in a run config."""
     if max_pages < 1 or max_sources < 1 or timeout <= 0:
         raise ValueError("max_pages, max_sources and timeout must be positive")
     if isinstance(site, str):
         site = get_site(site, sites_dir)
     site = site.for_base(base_url)
+    overrides = {
+        "DOWNLOAD_TIMEOUT": timeout,
+        "DOWNLOAD_DELAY": delay,
+        "AUTOTHROTTLE_START_DELAY": delay,
+        "CLOSESPIDER_TIMEOUT": budget,
+        "PROGRESS_INTERVAL": 0,
+        "WARC_DIR": "",
+        **(settings or {}),
+    }
+    if user_agent:
+        overrides["USER_AGENT"] = user_agent
+    from crawler.run import CrawlError, die_with_parent
+
     started = time.monotonic()
-    fetcher = Fetcher(timeout, delay, started + budget, user_agent, allow_loopback=site.local)
-    pages: list[PageCheck] = []
-    found: list[str] = []
-    queue = _sources(site, max_sources)
-    while queue:
-        kind, url = queue.pop(0)
-        resp = fetcher.get(url)
-        if resp.problem:
-            pages.append(PageCheck(kind, url, resp.status, resp.problem))
-            continue
-        urls, topical, children = _discover(site, kind, resp)
-        room = max_sources - len(pages) - len(queue) - 1
-        queue.extend(("sitemap", c) for c in children[: max(0, room)])
-        problem = "" if urls or children else "no-articles"
-        pages.append(PageCheck(kind, url, resp.status, problem, len(urls), topical))
-        found.extend(u for u in urls if u not in found)
-    for url in found[:max_pages]:
-        pages.append(_check_article(site, fetcher.get(url), min_text))
-    notes = []
-    if not found:
-        notes.append("no article links found: has the site changed its URLs or lists?")
-    if any(p.problem == "budget" for p in pages):
-        notes.append(f"time budget of {budget:.0f}s used up")
+    with tempfile.TemporaryDirectory(prefix="aidcorpus-check-") as tmp:
+        spec_path, result = Path(tmp) / "spec.json", Path(tmp) / "result.json"
+        spec = {
+            "site": site_to_dict(site),
+            "settings": overrides,
+            "max_pages": max_pages,
+            "max_sources": max_sources,
+            "min_text": min_text,
+            "result_path": str(result),
+        }
+        spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        argv = [sys.executable, "-m", "crawler.check", str(spec_path)]
+        proc = subprocess.Popen(argv, preexec_fn=die_with_parent(os.getpid()))
+        try:
+            code = proc.wait(timeout=budget + timeout + 60)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        if code != 0 or not result.exists():
+            raise CrawlError(f"check-site {site.name} failed (exit {code})")
+        data = json.loads(result.read_text(encoding="utf-8"))
+    pages = tuple(
+        PageCheck(**{**p, "terms": tuple(p.get("terms", ()))}) for p in data["pages"]
+    )
+    notes = list(data["notes"])
+    if not any(p.article_links for p in pages if p.kind != "article"):
+        notes.insert(0, "no article links found: has the site changed its URLs or lists?")
     seconds = time.monotonic() - started
-    log.info("check-site %s: %d fetches in %.1fs", site.name, fetcher.count, seconds)
-    return CheckReport(site.name, site.outlet, tuple(pages), seconds, tuple(notes))
+    return CheckReport(site.name, site.outlet, pages, seconds, tuple(notes))
 
 
-def format_sites(sites_dir: Path | str | None = None) -> str:
-    """One line per profile, for `aidcorpus sites`: name, outlet, discovery methods."""
-    lines = []
-    for name, s in sorted(load_sites(sites_dir).items()):
-        ways = [w for w, on in (("lists", s.start_urls), ("sitemaps", s.sitemaps),
-                                ("feeds", s.feeds), ("search", s.search)) if on]
-        local = " (local)" if s.local else ""
-        lines.append(f"{name:<18} {s.outlet}{local}  [{', '.join(ways)}]")
-    return "\n".join(lines)
+def _child(spec: dict[str, Any]) -> dict[str, Any]:
+    """In the child: crawl with CheckSpider, return the pages and notes as plain data."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.report import drift_of
+    from crawler.run import build_settings, keep_quiet
+    from crawler.spiders.check import CheckSpider
+
+    site = site_from_dict(spec["site"])
+    settings = build_settings({**spec, "warc_dir": "", "state_path": ""})
+    settings.set("WARC_DIR", "", priority="cmdline")
+    settings.set("CRAWL_STATE_PATH", "", priority="cmdline")
+    settings.set("AIDCORPUS_ALLOW_LOCAL", site.local, priority="cmdline")
+    settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
+    keep_quiet(settings)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(CheckSpider)
+    process.crawl(
+        crawler, site=site, max_pages=spec["max_pages"], max_sources=spec["max_sources"],
+        min_text=spec["min_text"],
+    )  # fmt: skip
+    process.start()
+    spider = crawler.spider
+    assert isinstance(spider, CheckSpider) and crawler.stats is not None
+    timed_out = crawler.stats.get_value("finish_reason") == "closespider_timeout"
+    pages = []
+    for url in spider.order:
+        page = dict(spider.results[url])
+        page.setdefault("problem", "budget" if timed_out else "not-fetched")
+        pages.append(page)
+    notes = []
+    if timed_out:
+        notes.append(f"time budget of {settings.getfloat('CLOSESPIDER_TIMEOUT'):.0f}s used up")
+    drift = drift_of(site.name, spider.frontier)
+    if drift.article_links:
+        notes.append("drift: " + drift.line())
+    return {"pages": pages, "notes": notes}
 
 
-__all__ = ["CheckReport", "PageCheck", "SiteError", "check_site", "format_sites"]
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m crawler.check SPEC.json", file=sys.stderr)
+        return 2
+    spec = json.loads(Path(args[0]).read_text(encoding="utf-8"))
+    result = _child(spec)
+    out = Path(spec["result_path"])
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

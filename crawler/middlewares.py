@@ -1,22 +1,23 @@
-"""Safety limits, redirect loops, conditional requests and Retry-After back-off.
+"""Safety limits, redirect loops and Retry-After back-off.
 
-Reads AIDCORPUS_MAX_BODY, RETRY_AFTER_MAX, RETRY_AFTER_DEFAULT, REDIRECT_MAX_TIMES and the
-spider's `site`/`state`. Refusals raise IgnoreRequest and count `refused/<reason>` stats.
-(The seen-article skip lives in the spider: a spider middleware cost a task per response.)
+Reads AIDCORPUS_MAX_BODY, AIDCORPUS_ALLOW_LOCAL, AIDCORPUS_ALLOWED_ADDRESSES,
+RETRY_AFTER_MAX, RETRY_AFTER_DEFAULT, REDIRECT_MAX_TIMES, CONCURRENT_REQUESTS_PER_DOMAIN and
+the spider's `allowed_domains` (Scrapy's convention). Refusals raise IgnoreRequest and count
+`refused/<reason>` stats. The address guard is crawler/guard.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import socket
+import time
+from collections import deque
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -27,6 +28,7 @@ from twisted.internet.defer import Deferred
 from w3lib.url import canonicalize_url
 
 from crawler.canon import canonical_url
+from crawler.guard import AddressGuard
 
 log = logging.getLogger(__name__)
 
@@ -47,58 +49,41 @@ def _refuse(crawler: Crawler, reason: str, request: Request) -> IgnoreRequest:
     return IgnoreRequest(f"refused/{reason}: {request.url}")
 
 
-def host_allowed(host: str, domains: tuple[str, ...]) -> bool:
+def host_allowed(host: str, domains: tuple[str, ...] | list[str]) -> bool:
     return not domains or any(host == d or host.endswith("." + d) for d in domains)
 
 
-def is_public(addr: str) -> bool:
-    ip = ipaddress.ip_address(addr.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
 class SafetyMiddleware:
-    """Refuse off-site hosts and, for non-local profiles, hosts resolving to private IPs."""
+    """Refuse hosts outside the spider's allowed_domains and, unless AIDCORPUS_ALLOW_LOCAL
+    (local profiles), hosts that resolve to a non-public address. Every request passes
+    here, redirects and meta refreshes included, so the guard holds after every hop."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self._verdicts: dict[str, bool] = {}  # host -> public; per crawl, not module state
+        self.allow_local = crawler.settings.getbool("AIDCORPUS_ALLOW_LOCAL")
+        self.guard = AddressGuard(crawler.settings.getlist("AIDCORPUS_ALLOWED_ADDRESSES"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SafetyMiddleware:
         return cls(crawler)
 
-    async def _public(self, host: str) -> bool:
-        if host in self._verdicts:
-            return self._verdicts[host]
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, None)
-            verdict = bool(infos) and all(is_public(str(info[4][0])) for info in infos)
-        except (OSError, ValueError, socket.gaierror):
-            verdict = True  # unresolvable: the download fails on its own, counted as error
-        self._verdicts[host] = verdict
-        return verdict
-
     def process_request(self, request: Request) -> Deferred[None] | None:
         # synchronous unless a DNS lookup is needed: a coroutine per request costs CPU
-        spider = self.crawler.spider
-        site = getattr(spider, "site", None)
+        domains = getattr(self.crawler.spider, "allowed_domains", None) or ()
         host = (urlsplit(request.url).hostname or "").lower()
-        if site is not None and not host_allowed(host, site.domains()):
+        if not host_allowed(host, domains):
             raise _refuse(self.crawler, "offsite", request)
-        local = site.local if site is not None else getattr(spider, "allow_local", False)
-        if local:
+        if self.allow_local:
             return None
-        verdict = self._verdicts.get(host)
+        verdict = self.guard.cached(host)
         if verdict is None:
             return deferred_from_coro(self._check(request, host))
-        if not verdict:
+        if verdict:
             raise _refuse(self.crawler, "private-address", request)
         return None
 
     async def _check(self, request: Request, host: str) -> None:
-        if not await self._public(host):
+        if await self.guard.check(host):
             raise _refuse(self.crawler, "private-address", request)
 
 
@@ -149,8 +134,9 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def __init__(self, settings: Any):
         super().__init__(settings)
-        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 300.0)
-        self.default_wait = settings.getfloat("RETRY_AFTER_DEFAULT", 5.0)
+        self.max_wait = settings.getfloat("RETRY_AFTER_MAX")
+        self.default_wait = settings.getfloat("RETRY_AFTER_DEFAULT")
+        self._paused: dict[str, float] = {}  # host -> monotonic time its back-off ends
 
     def process_response(
         self, request: Request, response: Response
@@ -177,48 +163,22 @@ class RetryAfterMiddleware(RetryMiddleware):
         return retry
 
     async def _back_off(self, request: Request, wait: float) -> None:
-        engine = self.crawler.engine
-        slot = None
-        if engine is not None:
-            key = request.meta.get("download_slot")
-            slot = engine.downloader.slots.get(key) if key else None
-        old = slot.delay if slot is not None else 0.0
-        if slot is not None:
-            slot.delay = max(old, wait)  # the domain backs off, not just this URL
-        try:
-            await asyncio.sleep(wait)
-        finally:
-            if slot is not None and slot.delay == max(old, wait):
-                slot.delay = old
+        # the host backs off, not just this URL: its other requests wait in process_request
+        host = urlsplit(request.url).hostname or ""
+        until = time.monotonic() + wait
+        self._paused[host] = max(self._paused.get(host, 0.0), until)
+        await asyncio.sleep(wait)
 
-
-class ConditionalMiddleware:
-    """If-None-Match / If-Modified-Since for pages refetched every run (lists, feeds)."""
-
-    KINDS = ("list", "feed", "sitemap", "article", "url")
-
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ConditionalMiddleware:
-        return cls(crawler)
-
-    def process_request(self, request: Request) -> None:
-        state = getattr(self.crawler.spider, "state", None)
-        if state is None or request.meta.get("kind") not in self.KINDS:
-            return
-        if request.meta.get("kind") in ("article", "url"):
-            if request.meta.get("stored") is False:  # the spider looked: never stored
-                return
-            page = state.get(request.url)
-            if page is None or not page.complete:
-                return  # unfinished article: fetch it whole again
-        for name, value in state.conditional_headers(request.url).items():
-            request.headers.setdefault(name, value)
-        if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("crawl/conditional-requests")
+    def process_request(self, request: Request) -> Deferred[None] | None:
+        host = urlsplit(request.url).hostname or ""
+        until = self._paused.get(host)
+        if until is None:
+            return None
+        left = until - time.monotonic()
+        if left <= 0:
+            del self._paused[host]
+            return None
+        return deferred_from_coro(asyncio.sleep(left))
 
 
 class _RedirectGuard:
@@ -255,3 +215,48 @@ class RedirectGuardMiddleware(_RedirectGuard, RedirectMiddleware):
 
 class MetaRefreshGuardMiddleware(_RedirectGuard, MetaRefreshMiddleware):
     """Scrapy's MetaRefreshMiddleware with loop refusal (replaces it at 580)."""
+
+
+class HostConcurrencyMiddleware:
+    """At most CONCURRENT_REQUESTS_PER_DOMAIN requests per host on the wire, always.
+
+    Scrapy 2.19's downloader counts a transfer only once its coroutine runs, so with no
+    download delay a slot starts every queued request at once (8 measured against a limit
+    of 2). This last downloader middleware holds the excess until a transfer of the same
+    host ends (the public `request_left_downloader` signal)."""
+
+    KEY = "aidcorpus_host_slot"
+
+    def __init__(self, crawler: Crawler):
+        self.limit = crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        self.busy: dict[str, int] = {}
+        self.waiting: dict[str, deque[tuple[Deferred[None], Request]]] = {}
+        crawler.signals.connect(self._left, signal=signals.request_left_downloader)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostConcurrencyMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> Deferred[None] | None:
+        if self.limit <= 0 or self.KEY in request.meta:
+            return None
+        key = request.meta.get("download_slot") or urlsplit(request.url).hostname or ""
+        if self.busy.get(key, 0) < self.limit:
+            self.busy[key] = self.busy.get(key, 0) + 1
+            request.meta[self.KEY] = key
+            return None
+        waiter: Deferred[None] = Deferred()
+        self.waiting.setdefault(key, deque()).append((waiter, request))
+        return waiter
+
+    def _left(self, request: Request) -> None:
+        key = request.meta.pop(self.KEY, None)
+        if key is None:
+            return
+        queue = self.waiting.get(key)
+        if queue:  # hand the freed place straight to the next request of this host
+            waiter, nxt = queue.popleft()
+            nxt.meta[self.KEY] = key
+            waiter.callback(None)
+        else:
+            self.busy[key] -= 1

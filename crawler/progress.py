@@ -44,12 +44,14 @@ class Progress:
         self.log_line(final=True)
 
     def _queue_size(self) -> int:
-        engine = self.crawler.engine
-        try:
-            scheduler = engine._slot.scheduler  # type: ignore[union-attr]
-            return len(scheduler) + len(engine.downloader.active)  # type: ignore[union-attr, arg-type]
-        except (AttributeError, TypeError):
-            return -1
+        """Requests scheduled and not yet answered, from Scrapy's own stats (no internals)."""
+        stats = self.crawler.stats
+        assert stats is not None
+        done = sum(
+            int(stats.get_value(k, 0))
+            for k in ("downloader/response_count", "downloader/exception_count")
+        )
+        return max(0, int(stats.get_value("scheduler/enqueued", 0)) - done)
 
     def log_line(self, final: bool = False) -> None:
         stats = self.crawler.stats

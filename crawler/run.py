@@ -1,20 +1,26 @@
 """`crawl()`: run the spiders in a child process (`python -m crawler.run SPEC`), stats back as JSON.
 
 A child per crawl lets one Python process crawl repeatedly (Twisted's reactor cannot restart)
-and lets tests SIGKILL a real crawl. The child holds a lock on the WARC folder.
+and lets tests SIGKILL a real crawl. The child holds a lock on the WARC folder and dies with
+its parent (Linux PR_SET_PDEATHSIG), so a killed `aidcorpus run` leaves no crawl behind.
+Scrapy's log goes to `log_file` (rotated) when given; warnings and errors to stderr.
 """
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import logging
+import logging.handlers
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +52,8 @@ class CrawlStats:
     elapsed_s: float  # the child's whole run, recovery included
     crawl_s: float  # Scrapy's elapsed_time_seconds (spider open to close, longest site)
     counters: dict[str, int] = field(default_factory=dict)  # every namespaced stats key
+    drift: tuple[dict[str, Any], ...] = ()  # per site: crawler.report.Drift as a dict
+    log_file: str | None = None  # Scrapy's log of this crawl, when written to a file
 
     def summary(self) -> str:
         return (
@@ -55,6 +63,14 @@ class CrawlStats:
             f" 304 {self.not_modified}, errors {self.errors},"
             f" refused {self.refused}, {len(self.warc_files)} WARC file(s), {self.elapsed_s:.1f}s"
         )
+
+    def warnings(self) -> list[str]:
+        """Lines the run summary prints as warnings: profiles whose pattern drifted."""
+        from crawler.report import Drift
+
+        found = [Drift(**{**d, **{k: tuple(d[k]) for k in ("learned", "refused", "traps")}})
+                 for d in self.drift]  # fmt: skip
+        return [w for w in (d.warning for d in found) if w]
 
 
 def _resolve(names: list[str], sites_dir: Path | None, base_url: str | None) -> list[Site]:
@@ -75,8 +91,13 @@ def crawl(
     sites_dir: Path | None = None,
     urls: list[str] | None = None,
     timeout: float | None = None,
+    log_file: Path | None = None,
+    stderr_level: str = "WARNING",
 ) -> CrawlStats:
-    """Crawl the named profiles (or, with `urls`, one URL list named site_names[0])."""
+    """Crawl the named profiles (or, with `urls`, one URL list named site_names[0]).
+
+    `log_file`: Scrapy's log goes there (rotated) instead of stderr, which then gets only
+    records at `stderr_level` and above."""
     if urls is None:
         _resolve(site_names, sites_dir, base_url)  # fail fast, in the caller's process
     with tempfile.TemporaryDirectory(prefix="aidcorpus-crawl-") as tmp:
@@ -89,15 +110,37 @@ def crawl(
             settings=settings,
             sites_dir=sites_dir,
             urls=urls,
+            log_file=log_file,
+            stderr_level=stderr_level,
         )
-        proc = subprocess.run(argv, timeout=timeout, check=False)
-        if proc.returncode != 0 or not result.exists():
-            raise CrawlError(f"crawl of {', '.join(site_names)} failed (exit {proc.returncode})")
+        proc = subprocess.Popen(argv, preexec_fn=die_with_parent(os.getpid()))
+        try:
+            code = proc.wait(timeout=timeout)
+        except BaseException:  # timeout, Ctrl-C, SIGTERM turned exception: no orphan
+            proc.kill()
+            proc.wait()
+            raise
+        if code != 0 or not result.exists():
+            raise CrawlError(f"crawl of {', '.join(site_names)} failed (exit {code})")
         data = json.loads(result.read_text(encoding="utf-8"))
-    data["sites"] = tuple(data["sites"])
-    data["warc_files"] = tuple(data["warc_files"])
-    data["recovered_files"] = tuple(data["recovered_files"])
+    for key in ("sites", "warc_files", "recovered_files", "drift"):
+        data[key] = tuple(data.get(key, ()))
     return CrawlStats(**data)
+
+
+def die_with_parent(parent: int) -> Callable[[], None] | None:
+    """A preexec_fn that makes the child get SIGKILL when its parent dies (Linux), so a
+    killed `run` never leaves its crawl behind holding the WARC lock."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def arm() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
+
+    return arm
 
 
 def crawl_command(
@@ -110,6 +153,8 @@ def crawl_command(
     settings: dict[str, Any] | None = None,
     sites_dir: Path | None = None,
     urls: list[str] | None = None,
+    log_file: Path | None = None,
+    stderr_level: str = "WARNING",
 ) -> tuple[list[str], Path]:
     """Write the child's job spec into spec_dir: (argv to run it, path of its JSON result)."""
     result = Path(spec_dir) / "result.json"
@@ -122,6 +167,8 @@ def crawl_command(
         "settings": settings or {},
         "urls": urls,
         "result_path": str(result),
+        "log_file": str(Path(log_file).resolve()) if log_file else None,
+        "stderr_level": stderr_level,
     }
     spec_path = Path(spec_dir) / "spec.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
@@ -140,7 +187,44 @@ def build_settings(spec: dict[str, Any]) -> Any:
     overrides["WARC_DIR"] = spec["warc_dir"]
     overrides["CRAWL_STATE_PATH"] = spec["state_path"]
     settings.setdict(overrides, priority="cmdline")
+    keep_quiet(settings)
     return settings
+
+
+def keep_quiet(settings: Any) -> None:
+    """Nothing listens, whatever a run config's [scrapy] table says."""
+    settings.set("TELNETCONSOLE_ENABLED", False, priority=100)
+    settings.set("REMOTE_CONTROL_ENABLED", False, priority=100)
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions.update(dict.fromkeys(settings.getlist("LISTENING_EXTENSIONS")))
+    settings.set("EXTENSIONS", extensions, priority=100)
+
+
+def _log_to(spec: dict[str, Any], settings: Any) -> None:
+    """With a log file: Scrapy's log there (rotated), stderr gets `stderr_level` and up.
+    Without: Scrapy's log on stderr at LOG_LEVEL, as `scrapy crawl` prints it."""
+    level = logging.getLevelName(settings.get("LOG_LEVEL"))
+    wanted = logging.getLevelName(spec.get("stderr_level") or "WARNING")
+    stderr = logging.StreamHandler(sys.stderr)
+    handlers: list[logging.Handler] = [stderr]
+    if spec.get("log_file"):
+        path = Path(spec["log_file"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8"
+        )
+        handler.setLevel(level)
+        handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
+        handlers.append(handler)
+        stderr.setLevel(wanted)
+        stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    else:
+        stderr.setLevel(wanted if wanted >= logging.ERROR else min(wanted, level))
+        stderr.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
+    root = logging.getLogger()
+    root.setLevel(min(h.level for h in handlers))  # no records nobody will write
+    for handler in handlers:
+        root.addHandler(handler)
 
 
 def _sum_stats(all_stats: list[dict[str, Any]]) -> tuple[dict[str, int], list[str]]:
@@ -157,6 +241,7 @@ def _sum_stats(all_stats: list[dict[str, Any]]) -> tuple[dict[str, int], list[st
 def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.report import drift_of
     from crawler.spiders.portal import PortalSpider
     from crawler.spiders.urls import UrlListSpider, url_list_site
     from crawler.state import CrawlState
@@ -166,7 +251,7 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     recovered = [str(p) for p in recover_open_files(warc_dir)]
     settings = build_settings(spec)
     if spec.get("urls") is not None:
-        local = bool(spec["settings"].get("AIDCORPUS_ALLOW_LOCAL", False))
+        local = settings.getbool("AIDCORPUS_ALLOW_LOCAL")
         jobs = [(UrlListSpider, url_list_site(spec["sites"][0], tuple(spec["urls"]), local=local))]
     else:
         sites = _resolve(spec["sites"], spec.get("sites_dir"), spec.get("base_url"))
@@ -175,16 +260,24 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     # each other's lock inside the one reactor thread
     state = CrawlState(spec["state_path"], batch=True)
     run_id = state.start_run(spec["sites"])
-    process = CrawlerProcess(settings)
+    _log_to(spec, settings)
+    process = CrawlerProcess(settings, install_root_handler=False)
     crawlers = []
     for spider_cls, site in jobs:
-        crawler = process.create_crawler(spider_cls)
+        crawler = process.create_crawler(spider_cls)  # its own settings: see from_crawler
         crawlers.append(crawler)
         process.crawl(crawler, site=site, state=state)
     process.start()
     state.commit()
     all_stats = [c.stats.get_stats() for c in crawlers if c.stats is not None]
     counters, files = _sum_stats(all_stats)
+    drift = [
+        asdict(drift_of(c.spider.site.name, c.spider.frontier))
+        for c in crawlers
+        if c.spider is not None and getattr(c.spider, "frontier", None) is not None
+    ]
+    for report in drift:
+        log.info("drift: %s", report)
     crawl_s = max((float(s.get("elapsed_time_seconds", 0.0)) for s in all_stats), default=0.0)
 
     def total(prefix: str) -> int:
@@ -206,6 +299,8 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
         "elapsed_s": round(time.monotonic() - started, 3),
         "crawl_s": round(crawl_s, 3),
         "counters": {k: v for k, v in sorted(counters.items()) if "/" in k},
+        "drift": drift,
+        "log_file": spec.get("log_file"),
     }
     state.finish_run(run_id, result)
     state.close()

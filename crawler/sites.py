@@ -1,6 +1,8 @@
 """Site profiles: load `crawler/sites/*.toml` into frozen, validated `Site` values.
 
-Every problem is reported as `SiteError` naming the file and the field.
+Every problem is reported as `SiteError` naming the file and the field. URL patterns are
+compiled with RE2 (google-re2): matching takes linear time whatever the pattern, so a
+profile cannot hang a crawl; a pattern RE2 cannot run (backreferences, lookaround) is refused.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import re2
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 NAME_RE = re.compile(r"^[a-z0-9-]+$")
@@ -37,6 +42,10 @@ _FIELDS: dict[str, tuple[tuple[type, ...], Any]] = {
     "refresh_after_days": ((int,), 30),  # refetch a stored article after this many days
     "max_list_pages": ((int,), 200),  # pagination/calendar trap bound, per run
     "max_parts": ((int,), 20),  # multi-page article bound
+    "max_pages": ((int,), 5000),  # pages requested per run (the site's budget)
+    "max_probes": ((int,), 300),  # article-looking pages fetched per run to test their shape
+    "discover": ((bool,), True),  # also fetch links that look like articles (URL shape)
+    "topic_gate": ((bool,), None),  # keep only on-topic articles; unset: the run's setting
 }
 _SEARCH_FIELDS = {"url", "format", "max_pages", "terms"}
 
@@ -71,12 +80,17 @@ class Site:
     refresh_after_days: int = 30
     max_list_pages: int = 200
     max_parts: int = 20
+    max_pages: int = 5000
+    max_probes: int = 300
+    discover: bool = True
+    topic_gate: bool | None = None
     path: str = ""  # the profile file, for messages
 
-    def article_re(self) -> re.Pattern[str]:
+    def article_re(self) -> Any:
+        """The article_pattern compiled with RE2 (`search`, `pattern` as in `re`)."""
         return _compile(self.article_pattern)
 
-    def list_re(self) -> re.Pattern[str] | None:
+    def list_re(self) -> Any:
         return _compile(self.list_pattern) if self.list_pattern else None
 
     def domains(self) -> tuple[str, ...]:
@@ -112,6 +126,22 @@ class Site:
         )
 
 
+def site_to_dict(site: Site) -> dict[str, Any]:
+    """A Site as plain JSON-able data (for a crawl child's job spec)."""
+    return dataclasses.asdict(site)
+
+
+def site_from_dict(data: dict[str, Any]) -> Site:
+    values = dict(data)
+    for key in ("start_urls", "sitemaps", "feeds", "allowed_domains", "topic_terms"):
+        values[key] = tuple(values.get(key) or ())
+    if values.get("search") is not None:
+        search = dict(values["search"])
+        search["terms"] = tuple(search.get("terms") or ())
+        values["search"] = SearchSpec(**search)
+    return Site(**values)
+
+
 def _host(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower()
@@ -119,8 +149,33 @@ def _host(url: str) -> str:
         return ""
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+@cache  # read-only: one compiled pattern per pattern text
+def _options() -> Any:
+    options = re2.Options()
+    options.log_errors = False  # the error is ours to report, naming file and field
+    return options
+
+
+@cache
+def _compile(pattern: str) -> Any:
+    return re2.compile(pattern, _options())
+
+
+def check_pattern(pattern: str) -> str | None:
+    """None if RE2 runs `pattern` (in linear time), else why not."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"bad regular expression: {exc}"
+    try:
+        _compile(pattern)
+    except re2.error as exc:
+        detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        return (
+            f"{detail}: only patterns that match in linear time are accepted"
+            " (no backreferences or lookaround; see RE2 syntax)"
+        )
+    return None
 
 
 def _fail(path: Path | str, field: str, problem: str) -> SiteError:
@@ -171,7 +226,7 @@ def parse_site(path: Path, raw: dict[str, Any]) -> Site:
     values: dict[str, Any] = {}
     for key, (types, default) in _FIELDS.items():
         if key not in raw:
-            if default is None and key != "search":
+            if default is None and key not in ("search", "topic_gate"):
                 raise _fail(path, key, "is required")
             continue
         value = raw[key]
@@ -191,15 +246,16 @@ def parse_site(path: Path, raw: dict[str, Any]) -> Site:
     for key in ("start_urls", "sitemaps", "feeds"):
         _check_urls(path, key, values.get(key, ()), local)
     for key in ("list_pattern", "article_pattern"):
-        try:
-            re.compile(values.get(key, ""))
-        except re.error as exc:
-            raise _fail(path, key, f"bad regular expression: {exc}") from None
+        problem = check_pattern(values.get(key, ""))
+        if problem:
+            raise _fail(path, key, problem)
     if not values["article_pattern"]:
         raise _fail(path, "article_pattern", "must not be empty")
-    for key in ("refresh_after_days", "max_list_pages", "max_parts"):
+    for key in ("refresh_after_days", "max_list_pages", "max_parts", "max_pages"):
         if key in values and values[key] < 1:
             raise _fail(path, key, "must be a positive integer")
+    if values.get("max_probes", 0) < 0:
+        raise _fail(path, "max_probes", "must be 0 or more")
     if "search" in values:
         values["search"] = _parse_search(path, values["search"], local)
     if not any(values.get(k) for k in ("start_urls", "sitemaps", "feeds", "search")):

@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crawler.canon import canonical_url
+from crawler.discovery import ShapeBook, ShapeCount
+from crawler.records import ARTICLE_KINDS, PAGE, PART_KIND
 from crawler.warc import FetchRecord, now_iso
 
 SCHEMA = """
@@ -35,9 +37,22 @@ CREATE TABLE IF NOT EXISTS pages (
     kept INTEGER,              -- articles: topic gate verdict
     complete INTEGER NOT NULL DEFAULT 0,  -- article with all its parts archived
     attempts INTEGER NOT NULL DEFAULT 0,
-    discovered TEXT NOT NULL
+    discovered TEXT NOT NULL,
+    depth INTEGER NOT NULL DEFAULT 0  -- link hops from a start page: kept for re-queues
 );
 CREATE INDEX IF NOT EXISTS pages_site ON pages(site, status);
+-- URL shapes per site (crawler/discovery.py): learned article shapes, refused shapes, traps
+CREATE TABLE IF NOT EXISTS shapes (
+    site TEXT NOT NULL,
+    host TEXT NOT NULL,
+    template TEXT NOT NULL,
+    role TEXT NOT NULL,        -- article | refused | trap | probing
+    confirmed INTEGER NOT NULL DEFAULT 0,
+    refuted INTEGER NOT NULL DEFAULT 0,
+    dry INTEGER NOT NULL DEFAULT 0,  -- list pages in a row that gave no new article link
+    updated TEXT NOT NULL,
+    PRIMARY KEY (site, host, template)
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started TEXT NOT NULL,
@@ -91,6 +106,9 @@ class CrawlState:
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}
+        if columns and "depth" not in columns:  # a state file from before depths were kept
+            self.db.execute("ALTER TABLE pages ADD COLUMN depth INTEGER NOT NULL DEFAULT 0")
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -130,10 +148,6 @@ class CrawlState:
         kept = None if row[10] is None else bool(row[10])
         return PageState(*row[:9], terms, kept, bool(row[11]), row[12])
 
-    def is_fresh(self, url: str, refresh_after_days: int, now: datetime | None = None) -> bool:
-        """An article archived whole within `refresh_after_days`: no need to fetch it."""
-        return fresh(self.get(url), refresh_after_days, now)
-
     def conditional_headers(self, url: str) -> dict[str, str]:
         page = self.get(url)
         if page is None or page.status != 200:
@@ -147,7 +161,10 @@ class CrawlState:
 
     def record(self, rec: FetchRecord) -> None:
         """A response whose WARC record is flushed."""
-        complete = int(rec.last_part and rec.kind in ("article", "url") and rec.part_of is None)
+        # an article with all its parts, or a page found not to be one (not probed again
+        # until refresh_after_days)
+        whole = rec.kind in ARTICLE_KINDS or rec.kind == PAGE
+        complete = int(rec.last_part and whole and rec.part_of is None)
         values = (
             rec.url,
             rec.site,
@@ -201,35 +218,66 @@ class CrawlState:
                 (canonical_url(url), url, site, kind, status, now_iso(), now_iso()),
             )
 
-    def note_discovered(self, site: str, links: Iterable[tuple[str, str]]) -> None:
-        """Remember requested (url, kind) pairs so a killed run re-queues them."""
+    def note_discovered(
+        self, site: str, links: Iterable[tuple[str, str]], depth: int = 0
+    ) -> None:
+        """Remember requested (url, kind) pairs, `depth` hops from a start page, so a killed
+        run re-queues them at that depth. Only what is requested: a link refused by depth,
+        budget or trap is never noted, so no later run picks it up."""
         stamp = now_iso()
-        rows = [(canonical_url(u), u, site, kind, stamp) for u, kind in links]
+        rows = [(canonical_url(u), u, site, kind, stamp, depth) for u, kind in links]
         if rows:
             with self._writing():
                 self.db.executemany(
-                    "INSERT OR IGNORE INTO pages (canon, url, site, kind, discovered)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO pages (canon, url, site, kind, discovered, depth)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
                     rows,
                 )
 
-    def pending(self, site: str, limit: int = 10_000) -> list[tuple[str, str]]:
-        """(url, kind) of pages discovered earlier and not yet archived whole."""
+    def pending(self, site: str, limit: int = 10_000) -> list[tuple[str, str, int]]:
+        """(url, kind, depth) of pages requested earlier and not yet archived whole."""
         rows = self.db.execute(
-            "SELECT url, kind FROM pages WHERE site = ? AND attempts < ? AND kind != 'part' AND"
-            " (status IS NULL OR status = 0 OR status >= 500"
-            "  OR (kind IN ('article', 'url') AND complete = 0 AND status = 200))"
+            "SELECT url, kind, depth FROM pages WHERE site = ? AND attempts < ? AND kind != ?"
+            " AND (status IS NULL OR status = 0 OR status >= 500"
+            f"  OR (kind IN {ARTICLE_KINDS!r} AND complete = 0 AND status = 200))"
             " ORDER BY discovered LIMIT ?",
-            (site, MAX_ATTEMPTS, limit),
+            (site, MAX_ATTEMPTS, PART_KIND, limit),
         )
-        found = [(u, k) for u, k in rows]
+        found = [(u, k, d) for u, k, d in rows]
         with self._writing():  # each re-queue counts: a page that never completes stops coming
             self.db.executemany(
                 "UPDATE pages SET attempts = attempts + 1 WHERE canon = ?",
-                [(canonical_url(u),) for u, _ in found],
+                [(canonical_url(u),) for u, _, _ in found],
             )
         self.commit()
         return found
+
+    def shapes(self, site: str) -> ShapeBook:
+        """The site's URL shapes as learned by earlier runs."""
+        rows = self.db.execute(
+            "SELECT host, template, role, confirmed, refuted, dry FROM shapes WHERE site = ?",
+            (site,),
+        )
+        return ShapeBook(known={(h, t): ShapeCount(r, c, f, d) for h, t, r, c, f, d in rows})
+
+    def save_shapes(self, site: str, book: ShapeBook) -> None:
+        """Write back the shapes that changed in this run."""
+        rows = []
+        for shape in sorted(book.changed):
+            count = book.known[shape]
+            rows.append(
+                (site, *shape, count.role, count.confirmed, count.refuted, count.dry, now_iso())
+            )
+        book.changed.clear()
+        if rows:
+            with self._writing():
+                self.db.executemany(
+                    "INSERT INTO shapes (site, host, template, role, confirmed, refuted, dry,"
+                    " updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(site, host, template)"
+                    " DO UPDATE SET role=excluded.role, confirmed=excluded.confirmed,"
+                    " refuted=excluded.refuted, dry=excluded.dry, updated=excluded.updated",
+                    rows,
+                )
 
     def start_run(self, sites: Iterable[str]) -> int:
         with self._writing():

@@ -10,7 +10,6 @@ import base64
 import hashlib
 import logging
 import os
-import uuid
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.warcwriter import WARCWriter
+
+from crawler import records
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class FetchRecord:
     body: bytes
     request_headers: tuple[tuple[str, str], ...]
     site: str
-    kind: str  # list, article, part, feed, sitemap, search, url
+    kind: str  # one of crawler.records.KINDS
     fetched: str  # ISO 8601 UTC
     method: str = "GET"
     part_of: str | None = None  # first page URL of a multi-page article
@@ -50,6 +51,8 @@ class FetchRecord:
     last_part: bool = True  # False while more parts of this article are to come
     topic_terms: tuple[str, ...] = ()
     kept: bool | None = None  # articles only: topic gate verdict
+    record_id: str = ""  # WARC-Record-ID of the response; "" = a new one when written
+    found_by: str | None = None  # articles: "pattern" or "shape" (crawler.records.FOUND_BY)
 
 
 def now_iso() -> str:
@@ -193,7 +196,7 @@ def encode_pair(rec: FetchRecord) -> bytes:
 
     Written by hand rather than with warcio's builder: same bytes on disk, a third of the CPU.
     """
-    response_id = f"<urn:uuid:{uuid.uuid4()}>"
+    response_id = rec.record_id or records.new_record_id()
     headers = [(k, v) for k, v in rec.headers if k.lower() not in _DROP_HEADERS]
     headers.append(("Content-Length", str(len(rec.body))))
     http = _http_head(f"HTTP/1.1 {rec.status} {_reason(rec.status)}", headers)
@@ -208,19 +211,20 @@ def encode_pair(rec: FetchRecord) -> bytes:
         ("WARC-Payload-Digest", _digest(payload)),
         ("WARC-Block-Digest", _digest(block)),
         ("Content-Type", "application/http; msgtype=response"),
-        ("WARC-Aidcorpus-Site", rec.site),
-        ("WARC-Aidcorpus-Kind", rec.kind),
+        *records.aidcorpus_fields(
+            rec.site,
+            rec.kind,
+            part_of=rec.part_of,
+            part=rec.part,
+            topic_terms=rec.topic_terms,
+            found_by=rec.found_by,
+        ),
     ]
-    if rec.part_of is not None and rec.part is not None:
-        fields.append(("WARC-Aidcorpus-Part-Of", rec.part_of))
-        fields.append(("WARC-Aidcorpus-Part", str(rec.part)))
-    if rec.topic_terms:
-        fields.append(("WARC-Aidcorpus-Topic-Terms", ",".join(rec.topic_terms)))
     response = _warc_head(fields, len(http) + len(rec.body)) + http + rec.body + b"\r\n\r\n"
     req_http = _http_head(f"{rec.method} {_path_of(rec.request_url)} HTTP/1.1", rec.request_headers)
     req_fields: list[tuple[str, str | bytes]] = [
         ("WARC-Type", "request"),
-        ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"),
+        ("WARC-Record-ID", records.new_record_id()),
         ("WARC-Date", rec.fetched),
         ("WARC-Target-URI", rec.request_url),
         # the request names the response it belongs to (WARC 1.0 §5.7)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -75,6 +75,9 @@ class Segment:
     comment: bool = False  # inside a container named as a comment section
     marks: int = 0  # COMMENT..SHARE bits of its nearest named ancestors
     code: bool = False  # inside <pre>/<code>: program text, unpunctuated but content
+    # The innermost block element holding the segment's first text: lets the density run
+    # score DOM containers (extract.density.container). Not part of equality.
+    node: etree._Element | None = field(default=None, compare=False, repr=False)
 
 
 def parse(markup: str) -> etree._Element | None:
@@ -168,6 +171,7 @@ def segments(
     buf: list[str] = []
     # link chars in buf, comment depth, marks of the first text in buf, buf has text, code depth
     state = [0, 0, 0, 0, 0]
+    holder: list[etree._Element | None] = [None]  # block element of the first text in buf
 
     def flush() -> None:
         if not buf:
@@ -178,21 +182,27 @@ def segments(
         if chars:
             punct = sum(1 for ch in text if ch in _SENTENCE_PUNCT)
             link = min(state[0], chars)
-            segs.append(Segment(text, chars, link, punct, state[1] > 0, state[2], state[4] > 0))
+            segs.append(
+                Segment(text, chars, link, punct, state[1] > 0, state[2], state[4] > 0, holder[0])
+            )
         state[0] = state[3] = 0
 
-    def add(text: str, marks: int, in_link: bool) -> None:
+    def add(text: str, marks: int, in_link: bool, block: etree._Element) -> None:
         if not state[3] and not text.isspace():
             state[2], state[3] = marks, 1
+            holder[0] = block
         buf.append(text)
         if in_link:
             state[0] += len("".join(text.split()))
 
-    def walk(el: etree._Element, in_link: bool, names: tuple[int, ...], marks: int) -> None:
+    def walk(
+        el: etree._Element, in_link: bool, names: tuple[int, ...], marks: int, holds: etree._Element
+    ) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         block = tag in BLOCK_TAGS
         if block:
             flush()
+            holds = el
         inside = in_link or tag == "a"
         code = tag == "pre" or tag == "code"
         if code:
@@ -216,11 +226,11 @@ def segments(
             for bits in names:
                 marks |= bits
         if el.text:
-            add(el.text, marks, inside)
+            add(el.text, marks, inside, holds)
         for child in el:
-            walk(child, inside, names, marks)
+            walk(child, inside, names, marks, holds)
             if child.tail:
-                add(child.tail, marks, inside)
+                add(child.tail, marks, inside, holds)
         if block or is_comment:
             flush()
         if is_comment:
@@ -228,5 +238,5 @@ def segments(
         if code:
             state[4] -= 1
 
-    walk(root, False, (), 0)
+    walk(root, False, (), 0, root)
     return segs

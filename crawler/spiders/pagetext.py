@@ -36,6 +36,22 @@ _NUMBERED = re.compile(r"_\d+(\.[A-Za-z0-9]+)?$")
 class Link:
     url: str
     text: str
+    block: int = 0  # the enclosing list/table/div (links of one block share it); 0: unknown
+
+
+_BLOCKS = frozenset({"ul", "ol", "dl", "table", "tbody", "div", "section", "nav", "td", "form"})
+
+
+def _block(a: etree._Element, alive: list[etree._Element]) -> int:
+    """An id for the list, table or div holding `a` (siblings in a headline list share it).
+    lxml makes a new proxy object per access: `alive` holds them so the ids stay unique."""
+    el = a.getparent()
+    while el is not None and el.tag not in _BLOCKS:
+        el = el.getparent()
+    if el is None:
+        return 0
+    alive.append(el)
+    return id(el)
 
 
 def header_pairs(headers: object) -> tuple[tuple[str, str], ...]:
@@ -45,12 +61,6 @@ def header_pairs(headers: object) -> tuple[tuple[str, str], ...]:
         name = key.decode("latin-1")
         pairs.extend((name, v.decode("latin-1")) for v in values)
     return tuple(pairs)
-
-
-def page_selector(response: Response) -> Selector:
-    """A selector over the text decoded by evidence (headers often lie about GBK)."""
-    decoded = decode_html(response.body, header_pairs(response.headers))
-    return Selector(text=decoded.text or "<html></html>", type="html")
 
 
 def page_tree(response: Response) -> etree._Element:
@@ -74,13 +84,14 @@ def links(sel: Any, page_url: str, xpath: str = "//a[@href]") -> Iterator[Link]:
     root = _root(sel)
     bases = root.xpath("//base/@href")
     base = urljoin(page_url, str(bases[0]).strip()) if bases else page_url
+    alive: list[etree._Element] = []
     for a in root.xpath(xpath):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
             continue
         url = urldefrag(urljoin(base, href))[0]
         if url.startswith(("http://", "https://")) or urlsplit(url).scheme in ("http", "https"):
-            yield Link(url, " ".join("".join(a.itertext()).split()))
+            yield Link(url, " ".join("".join(a.itertext()).split()), _block(a, alive))
 
 
 def page_terms(sel: Any, extra: Iterable[str]) -> tuple[str, ...]:

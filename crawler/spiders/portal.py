@@ -1,10 +1,14 @@
 """The one generic spider: a Site profile drives lists, sitemaps, feeds and site search.
 
-It only fetches: every response becomes a FetchRecord handed to the spider's Archive (WARC,
-then crawl state), not an item: Scrapy's item machinery cost more than the archiving itself.
-Articles get their topic terms (kept/skipped is counted, ingest applies the gate). Articles
-archived whole within refresh_after_days are not requested again (`skip/seen`). Reads
-CRAWL_STATE_PATH (unless run.py hands a shared state) and AIDCORPUS_REFRESH_AFTER_DAYS.
+Every response is archived (WARC, then crawl state) by the spider's Archive, and the spider
+yields one small item per archived page (url, site, kind, WARC record id, status) when
+something takes items, so Scrapy's feed exports (`scrapy crawl portal -a site=NAME -O
+pages.jsonl`) list what was archived. Which links are requested is the Frontier's call
+(crawler/frontier.py); pages found by URL shape alone are kept as articles only when their
+evidence says so.
+Reads CRAWL_STATE_PATH (unless run.py hands a shared state), DEPTH_LIMIT, FEEDS,
+ITEM_PIPELINES, AIDCORPUS_YIELD_ITEMS, AIDCORPUS_REFRESH_AFTER_DAYS, AIDCORPUS_SITES_DIR and
+AIDCORPUS_BASE_URL.
 """
 
 from __future__ import annotations
@@ -23,42 +27,79 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from crawler import records
 from crawler.archive import Archive
-from crawler.sites import Site
+from crawler.discovery import ShapeBook, page_evidence, url_shape
+from crawler.frontier import CANDIDATE, Frontier, Link
+from crawler.records import ARTICLE, ARTICLE_KINDS, FEED, LIST, PAGE, PART_KIND, SEARCH, SITEMAP
+from crawler.sites import Site, get_site
 from crawler.spiders import pagetext
 from crawler.state import CrawlState, fresh
 from crawler.warc import FetchRecord, now_iso
 
 log = logging.getLogger(__name__)
 DEFAULT_QUERIES = ("援疆",)
+CONDITIONAL_KINDS = (LIST, FEED, SITEMAP)
 
 
 class PortalSpider(Spider):
     name = "portal"
 
-    def __init__(self, site: Site, state: CrawlState | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        site: Site | str | None = None,
+        state: CrawlState | None = None,
+        base_url: str | None = None,
+        sites_dir: str | None = None,
+        **kwargs: Any,
+    ):
+        if site is None:
+            raise ValueError("name a site profile: scrapy crawl portal -a site=NAME")
+        if isinstance(site, str):  # `scrapy crawl portal -a site=NAME [-a base_url=URL]`
+            site = get_site(site, sites_dir).for_base(base_url)
         super().__init__(name=f"portal-{site.name}", **kwargs)
         self.site = site
-        self.article_re = site.article_re()
-        self.list_re = site.list_re()
-        self.list_pages = 0
+        self.allowed_domains = list(site.domains())  # Scrapy's convention, read by the guard
         self.state: CrawlState | None = state
         self._own_state = False
         self.archive: Archive | None = None
+        self.frontier: Frontier | None = None
+        self.yield_items = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
+        settings = crawler.settings
+        if isinstance(kwargs.get("site"), str):
+            kwargs.setdefault("sites_dir", settings.get("AIDCORPUS_SITES_DIR") or None)
+            kwargs.setdefault("base_url", settings.get("AIDCORPUS_BASE_URL") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
-        days = crawler.settings.getfloat("AIDCORPUS_REFRESH_AFTER_DAYS", 0)
+        # Items cost Scrapy's item machinery per page: yielded only when something takes them
+        # (feed exports such as `-O pages.jsonl`, pipelines, or AIDCORPUS_YIELD_ITEMS).
+        spider.yield_items = bool(
+            settings.getdict("FEEDS")
+            or settings.getdict("ITEM_PIPELINES")
+            or settings.getbool("AIDCORPUS_YIELD_ITEMS")
+        )
+        if spider.site.local:  # before Scrapy freezes the settings: the guard lets it through
+            settings.set("AIDCORPUS_ALLOW_LOCAL", True, priority="spider")
+        days = settings.getfloat("AIDCORPUS_REFRESH_AFTER_DAYS")
         if days > 0:
             spider.site = dataclasses.replace(spider.site, refresh_after_days=days)
-        path = crawler.settings.get("CRAWL_STATE_PATH")
+        path = settings.get("CRAWL_STATE_PATH")
         if spider.state is None and path:
             spider.state = CrawlState(path, batch=True)
             spider._own_state = True
-        if crawler.settings.get("WARC_DIR"):
+        if settings.get("WARC_DIR"):
             prefix = f"aidcorpus-{spider.site.name}"
             spider.archive = Archive.from_crawler(crawler, spider.state, prefix)
+        book = spider.state.shapes(spider.site.name) if spider.state is not None else None
+        spider.frontier = Frontier(
+            spider.site,
+            book if book is not None else ShapeBook(),
+            max_depth=settings.getint("DEPTH_LIMIT"),
+            stat=spider._stat,
+            seen=spider._seen,
+        )
         crawler.signals.connect(spider._close, signal=signals.spider_closed)
         return spider
 
@@ -66,6 +107,8 @@ class PortalSpider(Spider):
         if self.archive is not None:
             self.archive.close()
         if self.state is not None:
+            assert self.frontier is not None
+            self.state.save_shapes(self.site.name, self.frontier.book)
             self.state.commit()
             if self._own_state:
                 self.state.close()
@@ -76,68 +119,76 @@ class PortalSpider(Spider):
 
     # --- requests ---------------------------------------------------------------------
 
-    def _req(self, url: str, kind: str, **meta: Any) -> Request:
+    def _req(self, link: Link) -> Request:
         callback = {
-            "list": self.parse_list,
-            "article": self.parse_article,
-            "part": self.parse_article,
-            "url": self.parse_article,
-            "feed": self.parse_feed,
-            "sitemap": self.parse_sitemap,
-            "search": self.parse_search,
-        }[kind]
-        return Request(url, callback=callback, errback=self.on_error, meta={"kind": kind, **meta})
+            LIST: self.parse_list,
+            FEED: self.parse_feed,
+            SITEMAP: self.parse_sitemap,
+            SEARCH: self.parse_search,
+        }.get(link.kind, self.parse_article)
+        meta = {"kind": link.kind, "depth": link.depth, "found_by": link.found_by}
+        return Request(
+            link.url,
+            callback=callback,
+            errback=self.on_error,
+            meta=meta,
+            headers=self._conditional(link),
+        )
 
-    def _follow(self, urls: Iterable[tuple[str, str]]) -> Iterator[Request]:
-        """Requests for (url, kind) links, bounded list pages, remembered as discovered."""
-        chosen: list[tuple[str, str]] = []
-        unknown: set[str] = set()
-        for url, kind in urls:
-            if self._seen(url, kind, unknown):
-                continue
-            if kind == "list":
-                if self.list_pages >= self.site.max_list_pages:
-                    self._stat("trap/list-limit")
-                    continue
-                self.list_pages += 1
-            chosen.append((url, kind))
+    def _conditional(self, link: Link) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since for pages refetched every run (lists, feeds,
+        sitemaps) and for articles archived whole (refreshed after refresh_after_days)."""
+        if self.state is None or link.kind not in (*CONDITIONAL_KINDS, *ARTICLE_KINDS):
+            return {}
+        if link.kind in ARTICLE_KINDS:
+            page = self.state.get(link.url)
+            if page is None or not page.complete:
+                return {}  # unfinished or never stored: fetch it whole
+        headers = self.state.conditional_headers(link.url)
+        if headers:
+            self._stat("crawl/conditional-requests")
+        return headers
+
+    def _follow(self, links: Iterable[Link]) -> Iterator[Request]:
+        """Admit links through the frontier, note them in the state, then request them.
+        Held candidates are noted (a later run reconsiders them) but not requested."""
+        assert self.frontier is not None
+        admitted = self.frontier.admit(links)
         if self.state is not None:
-            self.state.note_discovered(self.site.name, chosen)
-        for url, kind in chosen:
-            # a page the state has never stored needs no conditional-request look-up
-            yield self._req(url, kind, stored=False) if url in unknown else self._req(url, kind)
+            by_depth: dict[int, list[tuple[str, str]]] = {}
+            for link in admitted:
+                by_depth.setdefault(link.depth, []).append((link.url, link.kind))
+            for depth, pairs in by_depth.items():
+                self.state.note_discovered(self.site.name, pairs, depth)
+        for link in admitted:
+            if link.requested:
+                yield self._req(link)
 
-    def _seen(self, url: str, kind: str, unknown: set[str] | None = None) -> bool:
-        """An article archived whole within the profile's refresh_after_days: not requested.
-        Articles the state does not know at all are added to `unknown`."""
-        if kind not in ("article", "url") or self.state is None:
+    def _seen(self, url: str) -> bool:
+        """An article archived whole within the profile's refresh_after_days."""
+        if self.state is None:
             return False
-        page = self.state.get(url)
-        if page is None and unknown is not None:
-            unknown.add(url)
-        if not fresh(page, self.site.refresh_after_days):
+        if not fresh(self.state.get(url), self.site.refresh_after_days):
             return False
         self._stat("skip/seen")
         return True
 
     async def start(self) -> AsyncIterator[Any]:
         site = self.site
+        assert self.frontier is not None
         if self.state is not None:
             pending = self.state.pending(site.name)
             if pending:
                 log.info("%s: %d pending pages from earlier runs", site.name, len(pending))
-            for url, kind in pending:
-                if kind == "list":
-                    self.list_pages += 1
-                kinds = ("list", "article", "url", "feed", "sitemap")
-                if kind in kinds and not self._seen(url, kind):
-                    yield self._req(url, kind)
-        for url in site.start_urls:
-            yield self._req(url, "list")
-        for url in site.sitemaps:
-            yield self._req(url, "sitemap")
-        for url in site.feeds:
-            yield self._req(url, "feed")
+            for url, kind, depth in pending:
+                if kind in (LIST, ARTICLE, records.URL, FEED, SITEMAP, CANDIDATE):
+                    for request in self._follow([Link(url, kind, depth)]):
+                        yield request
+        links = [Link(u, LIST, 0) for u in site.start_urls]
+        links += [Link(u, SITEMAP, 0) for u in site.sitemaps]
+        links += [Link(u, FEED, 0) for u in site.feeds]
+        for request in self._follow(links):
+            yield request
         if site.search is not None:
             for query in site.search.terms or site.topic_terms or DEFAULT_QUERIES:
                 yield self._search_req(query, 1)
@@ -145,31 +196,43 @@ class PortalSpider(Spider):
     def _search_req(self, query: str, page: int) -> Request:
         assert self.site.search is not None
         url = self.site.search.url.replace("{query}", quote(query)).replace("{page}", str(page))
-        return self._req(url, "search", query=query, page=page)
+        return Request(
+            url,
+            callback=self.parse_search,
+            errback=self.on_error,
+            meta={"kind": SEARCH, "depth": 0, "query": query, "page": page},
+        )
 
     # --- records ----------------------------------------------------------------------
 
-    def _record(self, response: Response, kind: str, **fields: Any) -> Iterator[FetchRecord]:
-        """Archive the response; without an archive (no WARC_DIR) hand it on as an item."""
+    def _record(self, response: Response, kind: str, **fields: Any) -> Iterator[dict[str, Any]]:
+        """Archive the response and yield its item (url, site, kind, WARC record id)."""
         self._stat("crawl/pages")
+        request = response.request
         rec = FetchRecord(
             url=response.url,
-            request_url=response.request.url if response.request else response.url,
+            request_url=request.url if request else response.url,
             status=response.status,
             headers=pagetext.header_pairs(response.headers),
             body=response.body,
-            request_headers=pagetext.header_pairs(response.request.headers)
-            if response.request
-            else (),
+            request_headers=pagetext.header_pairs(request.headers) if request else (),
             site=self.site.name,
             kind=kind,
             fetched=now_iso(),
+            record_id=records.new_record_id(),
             **fields,
         )
         if self.archive is not None:
             self.archive.add(rec)
-        else:
-            yield rec
+        if not self.yield_items:
+            return
+        yield {
+            "url": rec.url,
+            "site": rec.site,
+            "kind": kind,
+            "record_id": rec.record_id if self.archive is not None else None,
+            "status": rec.status,
+        }
 
     def _not_modified(self, response: Response) -> bool:
         if response.status != 304:
@@ -181,61 +244,59 @@ class PortalSpider(Spider):
             )
         return True
 
-    def _then_record(
-        self, response: Response, kind: str, found: list[tuple[str, str]]
-    ) -> Iterator[Any]:
+    def _then_record(self, response: Response, kind: str, found: list[Link]) -> Iterator[Any]:
         """Note the links as discovered *before* the page is recorded: a kill in between
         must not leave a stored list page (answered 304 next time) whose links are lost."""
         requests = list(self._follow(found))
         yield from self._record(response, kind)
         yield from requests
 
+    def _depth(self, response: Response) -> int:
+        return int(response.meta.get("depth", 0)) + 1
+
     # --- callbacks --------------------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
             return
+        assert self.frontier is not None
         tree = pagetext.page_tree(response)
-        found: list[tuple[str, str]] = []
-        for link in pagetext.links(tree, response.url):
-            if self.article_re.search(link.url):
-                if self.site.gate_links and not pagetext.link_terms(link, self.site.topic_terms):
-                    self._stat("gate/link-dropped")
-                    continue
-                found.append((link.url, "article"))
-            elif self.list_re is not None and self.list_re.search(link.url):
-                found.append((link.url, "list"))
-        yield from self._then_record(response, "list", found)
+        found = self.frontier.classify(pagetext.links(tree, response.url), self._depth(response))
+        self.frontier.list_yield(response.url, found)
+        yield from self._then_record(response, LIST, found)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
             return
         meta = response.meta
-        kind = meta["kind"]
         part = int(meta.get("part", 1))
         first = meta.get("part_of") or response.url
         tree = pagetext.page_tree(response)
         nxt = None
         if part < self.site.max_parts:
-            seen = meta.get("parts_seen", ())
-            nxt = pagetext.next_part(tree, response.url, first, part, seen)
+            nxt = pagetext.next_part(tree, response.url, first, part, meta.get("parts_seen", ()))
         elif part == self.site.max_parts:
             self._stat("trap/part-limit")
-        multi = nxt is not None or part > 1
-        terms: tuple[str, ...] = ()
-        kept = None
+        kind, terms, kept, released = PART_KIND, (), None, []
         if part == 1:
-            terms = pagetext.page_terms(tree, self.site.topic_terms)  # edits tree: last use
-            kept = bool(terms)
-            self._stat("articles/kept" if kept else "articles/skipped")
+            kind = meta["kind"] if meta["kind"] in ARTICLE_KINDS else ARTICLE
+            terms = pagetext.page_terms(tree, self.site.topic_terms)  # edits the tree
+            kind, released = self._judge(response, tree, kind)
+            if kind == PAGE:
+                nxt = None  # not an article: its "next page" is not a part
+            else:
+                kept = bool(terms)
+                self._stat("articles/kept" if kept else "articles/skipped")
+        multi = nxt is not None or part > 1
         yield from self._record(
             response,
-            kind if part == 1 else "part",
+            kind,
             part_of=first if multi else None,
             part=part if multi else None,
             last_part=nxt is None,
             topic_terms=terms,
             kept=kept,
+            found_by=meta.get("found_by") if part == 1 and kind != PAGE else None,
         )
         if nxt is not None:
             seen = (*meta.get("parts_seen", ()), response.url)
@@ -243,55 +304,73 @@ class PortalSpider(Spider):
                 nxt,
                 callback=self.parse_article,
                 errback=self.on_error,
-                meta={"kind": "part", "part_of": first, "part": part + 1, "parts_seen": seen},
-            )
+                meta={"kind": PART_KIND, "part_of": first, "part": part + 1, "parts_seen": seen,
+                      "depth": meta.get("depth", 0)},
+            )  # fmt: skip
+        yield from self._follow(released)
+
+    def _judge(self, response: Response, tree: Any, kind: str) -> tuple[str, list[Link]]:
+        """Page evidence for pages found by URL shape (kept as articles only if it says so)
+        and for the first pages of each pattern shape (so shapes are learned and drift seen)."""
+        assert self.frontier is not None
+        found_by = response.meta.get("found_by")
+        if found_by is None or kind == records.URL:
+            return kind, []
+        if found_by == "pattern" and not self.frontier.book.needs_evidence(response.url):
+            return kind, []
+        confirmed = page_evidence(tree, response.url).confirms  # prunes: the tree's last use
+        self._stat(f"discover/{found_by}-{'confirmed' if confirmed else 'refuted'}")
+        released = self.frontier.verdict(response.url, confirmed, found_by)
+        if found_by != "pattern" and not confirmed:
+            return PAGE, released
+        return kind, released
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
             return
-        found = []
-        for entry in pagetext.feed_entries(response.body):
-            url = urljoin(response.url, entry.url)
-            if not self.article_re.search(url):
-                self._stat("feed/link-unmatched")
-            elif self.site.gate_links and not pagetext.link_terms(entry, self.site.topic_terms):
-                self._stat("gate/link-dropped")
-            else:
-                found.append((url, "article"))
-        yield from self._then_record(response, "feed", found)
+        assert self.frontier is not None
+        entries = [
+            pagetext.Link(urljoin(response.url, e.url), e.text)
+            for e in pagetext.feed_entries(response.body)
+        ]
+        found = self.frontier.classify(entries, self._depth(response), lists=False)
+        yield from self._then_record(response, FEED, found)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if self._not_modified(response):
             return
+        assert self.frontier is not None
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.crawler.settings.getint("AIDCORPUS_MAX_BODY"))
-        kind, entries = pagetext.sitemap_entries(body)
-        found = []
-        for entry in entries:
-            url = urljoin(response.url, entry.url)
-            if kind == "sitemapindex":
-                found.append((url, "sitemap"))
-            elif self.article_re.search(url):
-                gate = self.site.gate_links and entry.text  # news sitemaps carry titles
-                if gate and not pagetext.link_terms(entry, self.site.topic_terms):
-                    self._stat("gate/link-dropped")
-                    continue
-                found.append((url, "article"))
-        if len([k for _, k in found if k == "sitemap"]) > self.site.max_list_pages:
-            self._stat("trap/sitemap-limit")
-            found = found[: self.site.max_list_pages]
-        yield from self._then_record(response, "sitemap", found)
+        root, entries = pagetext.sitemap_entries(body)
+        depth = self._depth(response)
+        links = [pagetext.Link(urljoin(response.url, e.url), e.text) for e in entries]
+        if root == "sitemapindex":
+            found = [Link(link.url, SITEMAP, depth) for link in links]
+            if len(found) > self.site.max_list_pages:
+                self._stat("trap/sitemap-limit")
+                found = found[: self.site.max_list_pages]
+        else:
+            # news sitemaps carry titles; plain ones only URLs, which no gate can judge
+            found = self.frontier.classify([x for x in links if x.text], depth, lists=False)
+            plain = [x for x in links if not x.text]
+            found += self.frontier.classify(plain, depth, lists=False, gate=False)
+        yield from self._then_record(response, SITEMAP, found)
 
     def parse_search(self, response: Response) -> Iterator[Any]:
-        assert self.site.search is not None
+        assert self.site.search is not None and self.frontier is not None
         if self.site.search.format == "json":
             urls = [urljoin(response.url, s.strip()) for s in pagetext.json_strings(response.body)]
         else:
             tree = pagetext.page_tree(response)
             urls = [link.url for link in pagetext.links(tree, response.url)]
-        found = list(dict.fromkeys(u for u in urls if self.article_re.search(u)))
-        yield from self._then_record(response, "search", [(u, "article") for u in found])
+        found = [
+            Link(u, ARTICLE, self._depth(response), "pattern")
+            for u in dict.fromkeys(urls)
+            if self.frontier.article_re.search(u)
+        ]
+        yield from self._then_record(response, SEARCH, found)
         page = int(response.meta.get("page", 1))
         if found and page < self.site.search.max_pages:
             yield self._search_req(response.meta["query"], page + 1)
@@ -302,7 +381,7 @@ class PortalSpider(Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # refused (counted where it happened): status -1 so it is not re-queued; a
             # refused redirect also settles the URLs that led to it
-            if self.state is not None and kind != "part":
+            if self.state is not None and kind != PART_KIND:
                 for url in dict.fromkeys([*request.meta.get("redirect_urls", ()), request.url]):
                     self.state.record_failure(url, self.site.name, kind, -1)
             return
@@ -313,10 +392,12 @@ class PortalSpider(Spider):
             name = type(failure.value).__name__
             if name == "DownloadCancelledError":
                 self._stat("refused/too-large")
-                status = 0
             else:
                 self._stat(f"errors/{name}")
-                status = 0
+            status = 0
         log.debug("fetch failed (%s): %s", failure.value, request.url)
-        if self.state is not None and kind != "part":
+        if request.meta.get("found_by") == "probe" and self.frontier is not None:
+            # a probe that fails tells nothing about its shape, but frees its slot
+            self.frontier.book.done(url_shape(request.url))
+        if self.state is not None and kind != PART_KIND:
             self.state.record_failure(request.url, self.site.name, kind, status)

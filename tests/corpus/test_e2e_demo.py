@@ -179,8 +179,6 @@ def test_stored_text_is_the_demo_text(demo: tuple[Path, str]) -> None:
         assert doc["outlet"] == article.outlet_name, article.path
 
 
-@pytest.mark.xfail(reason="continuation pages (WARC kind 'part') are skipped by ingest;"
-                   " the record-kind grouping is issue 9's", strict=False)
 def test_multi_page_copies_are_stitched(demo: tuple[Path, str]) -> None:
     out, _ = demo
     stored = _stored(out / "corpus.db")
@@ -224,5 +222,4 @@ def test_exports_carry_the_canonical_text_of_every_cluster(demo: tuple[Path, str
         if title in lines[:3]:  # the headline once on top
             lines.remove(title)
         assert body == title + "\n\n" + "\n".join(lines).lstrip("\n") + "\n"
-        if len(truth.article(path).pages) == 1:  # multi-page copies: see the xfail above
-            _check_text(path, body)
+        _check_text(path, body)

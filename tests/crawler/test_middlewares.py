@@ -9,7 +9,8 @@ import pytest
 from portal_server import FAST, Portal, article_path, serve
 from test_crawl import warc_responses
 
-from crawler.middlewares import host_allowed, is_public, retry_after_seconds
+from crawler.guard import forbidden_address
+from crawler.middlewares import host_allowed, retry_after_seconds
 from crawler.run import crawl
 
 
@@ -28,7 +29,7 @@ def test_retry_after_forms() -> None:
      ("224.0.0.1", False), ("100.64.0.1", False), ("202.108.22.5", True), ("2001:da8::1", True)],
 )  # fmt: skip
 def test_private_addresses(addr: str, public: bool) -> None:
-    assert is_public(addr) is public
+    assert forbidden_address(addr) is not public
 
 
 def test_host_allowed() -> None:

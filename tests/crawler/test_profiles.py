@@ -22,8 +22,9 @@ URLS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
          "http://society.people.com.cn/n1/2024/0715/c1008-40278016.html"),
         ("http://politics.people.com.cn/GB/1024/index.html",
          "http://politics.people.com.cn/GB/1024/index2.html"),
+        # provincial channels (n2) are people's articles too (issue 9), xj's included
         ("http://www.people.com.cn/rss/politics.xml",
-         "http://xj.people.com.cn/n2/2023/1110/c186332-40635831.html"),
+         "http://bbs1.people.com.cn/postLink.do?nid=31153719"),
     ),
     "people-xj": (
         ("http://xj.people.com.cn/n2/2017/0919/c188514-30748560.html",
@@ -40,7 +41,8 @@ URLS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
          "http://www.news.cn/fortune/2023-11/17/c_1129981476.htm",
          "http://www.xinhuanet.com/local/2020-02/19/c_1125597921.htm"),
         ("http://www.news.cn/local/", "http://www.news.cn/politics/index.html"),
-        ("https://www.xj.news.cn/20240316/0cb6591845a54a5d8a0993cb911f135d/c.html",),
+        # provincial sites are xinhua's articles too (issue 9); forum threads are not
+        ("http://forum.home.news.cn/detail/141546082/1.html",),
     ),
     "xinhua-xj": (
         ("https://xj.news.cn/20250228/f268129a16414a87a8039648fadec9ca/c.html",

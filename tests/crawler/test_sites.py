@@ -90,3 +90,34 @@ def test_shipped_profiles_validate() -> None:
     assert sites, "crawler/sites/ has no profiles"
     for site in sites.values():
         assert site.for_base("http://127.0.0.1:1").domains(), site.name
+
+
+def test_crawler_archives_no_page_that_extract_would_drop_for_size() -> None:
+    from crawler import settings
+    from extract.extractor import MAX_BYTES
+
+    assert settings.AIDCORPUS_MAX_BODY == MAX_BYTES == settings.DOWNLOAD_MAXSIZE
+
+
+def test_catastrophic_pattern_is_linear_time_or_refused(tmp_path: Path) -> None:
+    """'(a+)+$' froze Python's re for 12 s on a 27-character link; RE2 answers at once, and
+    patterns RE2 cannot run are refused naming the file and field."""
+    import time
+
+    from crawler.sites import SiteError, load_site_file
+
+    path = tmp_path / "hang.toml"
+    path.write_text(
+        "name = \"hang\"\nstart_urls = [\"https://example.cn/\"]\narticle_pattern = '(a+)+$'\n",
+        encoding="utf-8",
+    )
+    site = load_site_file(path)
+    started = time.monotonic()
+    assert site.article_re().search("https://example.cn/" + "a" * 40 + "!") is None
+    assert time.monotonic() - started < 1.0
+    path.write_text(
+        "name = \"hang\"\nstart_urls = [\"https://example.cn/\"]\narticle_pattern = '(a)\\1'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SiteError, match=r"hang\.toml: field 'article_pattern'.*linear time"):
+        load_site_file(path)
