@@ -42,13 +42,20 @@ class Quality:
     # links that looked like articles on the site's lists, feeds and sitemaps, refetched
     # or not (the crawl's drift report): discovery, whatever an incremental run skipped
     discovered: int | None = None
+    # every list page of the run was fetched whole (no 304 Not Modified): only then do its
+    # counts compare with other such runs; None when the run stats do not say
+    full: bool | None = None
 
     def row(self) -> dict[str, object]:
         return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
 
 def from_counts(
-    site: str, run: str, c: Mapping[str, int], discovered: int | None = None
+    site: str,
+    run: str,
+    c: Mapping[str, int],
+    discovered: int | None = None,
+    full: bool | None = None,
 ) -> Quality:
     """A Quality from the counters of corpus.ingest.IngestStats.sites."""
     dropped = {k.split("/", 1)[1]: v for k, v in c.items() if k.startswith("dropped/") and v}
@@ -68,6 +75,7 @@ def from_counts(
         repost_rate=_rate(c.get("reposts", 0), stored),
         dropped=dropped,
         discovered=discovered,
+        full=full,
     )
 
 
@@ -80,16 +88,18 @@ def from_record(record: Mapping[str, Any], run: str) -> list[Quality]:
     counters, the crawl's per-site discovery, and every site crawled even if nothing came."""
     ingest = record.get("ingest") or {}
     crawl = record.get("crawl") or {}
-    sites: dict[str, Mapping[str, int]] = dict(ingest.get("sites") or {})
-    if not sites:
+    if "sites" not in ingest:
         return []  # a run from before per-site counters: nothing to compare
+    sites: dict[str, Mapping[str, int]] = dict(ingest["sites"] or {})
     discovered: dict[str, int] = {}
     for d in crawl.get("drift") or ():
         if isinstance(d, Mapping) and "site" in d and "article_links" in d:
             discovered[str(d["site"])] = int(d["article_links"])
     for site in crawl.get("sites") or ():
         sites.setdefault(str(site), {})  # crawled, and not one page of it ingested
-    return [from_counts(s, run, c, discovered.get(s)) for s, c in sorted(sites.items())]
+    counters = crawl.get("counters")
+    full = None if not isinstance(counters, Mapping) else not counters.get("crawl/not-modified")
+    return [from_counts(s, run, c, discovered.get(s), full) for s, c in sorted(sites.items())]
 
 
 def from_runs(runs_dir: Path) -> list[Quality]:
@@ -162,6 +172,10 @@ def regressions(
     median is at least 4; or, on a run with at least MIN_PAGES pages of the site, the
     empty-text, off-topic or damaged rate more than 0.2 above its median. A site with
     fewer than two earlier runs is not judged.
+
+    Counts compare only between full runs: an incremental run whose list pages answered
+    304 Not Modified finds fewer links and articles without anything being wrong, so its
+    counts are not judged (its rates are).
     """
     past: dict[str, list[Quality]] = {}
     for q in history:
@@ -172,14 +186,16 @@ def regressions(
         if len(recent) < 2:
             continue
         problems = []
-        if q.discovered is not None and all(r.discovered is not None for r in recent):
-            label, now_n = "article links found", q.discovered
-            series = [r.discovered or 0 for r in recent]
-        else:
-            label, now_n, series = "articles found", q.articles, [r.articles for r in recent]
-        median_n = statistics.median(series)
-        if median_n >= 4 and now_n < median_n / 2:
-            problems.append(f"{label} {now_n} (recent median {median_n:g})")
+        whole = [r for r in recent if r.full is not False]
+        if q.full is not False and len(whole) >= 2:
+            if q.discovered is not None and all(r.discovered is not None for r in whole):
+                label, now_n = "article links found", q.discovered
+                series = [r.discovered or 0 for r in whole]
+            else:
+                label, now_n, series = "articles found", q.articles, [r.articles for r in whole]
+            median_n = statistics.median(series)
+            if median_n >= 4 and now_n < median_n / 2:
+                problems.append(f"{label} {now_n} (recent median {median_n:g})")
         for name in ("empty_rate", "off_topic_rate", "damaged_rate"):
             if q.pages < MIN_PAGES:
                 break  # a rate of a handful of pages is noise

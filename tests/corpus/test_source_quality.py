@@ -76,6 +76,9 @@ def test_record_names_crawled_sites_and_prefers_discovery() -> None:
     assert rows["a"].discovered == 40 and rows["a"].articles == 3
     assert rows["b"].articles == 0 and rows["b"].discovered == 2  # crawled, nothing ingested
     assert quality.from_record({"ingest": {"pages": 3}}, "old") == []  # before per-site counts
+    # a run that ingested nothing new still judges every site it crawled
+    quiet = quality.from_record({"crawl": {"sites": ["a"]}, "ingest": {"sites": {}}}, "r10")
+    assert [(q.site, q.articles) for q in quiet] == [("a", 0)]
     history = [
         Quality("a", f"r{i}", 10, 10, 10, 0.0, 0.0, 0.0, 0.0, discovered=40) for i in range(3)
     ] + [Quality("b", f"r{i}", 10, 10, 10, 0.0, 0.0, 0.0, 0.0, discovered=30) for i in range(3)]
@@ -111,3 +114,18 @@ def test_run_summary_warns_when_a_site_falls(tmp_path: Path) -> None:
     with Store.open(tmp_path / "corpus.db") as store:
         page = write_report(store, tmp_path / "report", runs_dir=runs).path.read_text("utf-8")
     assert "demo-shanxi fell below its last 2 runs" in page
+
+
+def test_incremental_runs_are_not_judged_on_counts() -> None:
+    def run(n: int, discovered: int, not_modified: int) -> dict:
+        return {"crawl": {"sites": ["a"], "drift": [{"site": "a", "article_links": discovered}],
+                          "counters": {"crawl/not-modified": not_modified}},
+                "ingest": {"sites": {"a": {"pages": n, "stored": n}}}}  # fmt: skip
+
+    history = [q for i in range(3) for q in quality.from_record(run(30, 40, 0), f"r{i}")]
+    assert all(q.full for q in history)
+    quiet = quality.from_record(run(2, 3, not_modified=12), "r4")  # lists answered 304
+    assert quiet[0].full is False and regressions(history, quiet) == []
+    broken = quality.from_record(run(0, 1, not_modified=0), "r5")  # a full run that found 1
+    (warning,) = regressions(history, broken)
+    assert "article links found 1 (recent median 40)" in warning
