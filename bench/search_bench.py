@@ -63,8 +63,8 @@ def build(db: Path, n: int, base: list[tuple[str, str]], *, fts: bool) -> float:
         with store.batch() as conn:
             # canonical after its document: clusters.canonical refers to documents(key)
             conn.executemany(
-                "INSERT INTO clusters (id, size, updated_at) VALUES (?, 1, ?)",
-                [(r[2], now()) for r in rows],
+                "INSERT INTO clusters (id, uid, size, updated_at) VALUES (?, ?, 1, ?)",
+                [(r[2], r[0], now()) for r in rows],
             )
             conn.executemany(
                 "INSERT INTO documents (key, url, cluster_id, exact_hash, title, text, published,"

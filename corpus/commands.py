@@ -69,7 +69,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     paths = [Path(p) for p in args.paths]
     check_paths(paths)  # a bad path fails before any database is created
-    progress = for_stream()  # a bar with ETA on a terminal, a line every 5 s otherwise
+    # a bar with ETA on a terminal, a line every 5 s otherwise; nothing with -q
+    progress = None if getattr(args, "quiet", False) else for_stream()
     try:
         with Store.open(args.db, create=True) as store:
             stats = ingest_paths(
@@ -83,7 +84,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 follow_symlinks=args.follow_symlinks,
             )
     finally:
-        progress.close()
+        if progress is not None:
+            progress.close()
     print(stats.summary())
     for error in stats.errors:
         print(f"aidcorpus: error: {error}", file=sys.stderr)

@@ -6,6 +6,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from corpus.ingest import ingest_paths
 from corpus.progress import BarProgress, LineProgress, Snapshot, for_stream
 from corpus.store import Store
@@ -45,3 +47,19 @@ def test_eta_is_proportional() -> None:
     snap = Snapshot(1, 4, 250, 1000, 10, 8, 1, 1, elapsed=30.0)
     assert snap.eta() == 90.0 and "ETA 1m30s" in snap.line() and "1/4 files (25%)" in snap.line()
     assert Snapshot(0, 4, 0, 1000, 0, 0, 0, 0, elapsed=1.0).eta() is None
+
+
+def test_quiet_ingest_prints_no_progress(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import corpus.progress
+    from corpus.cli import main
+
+    # a line per file, so that a run of five files would show progress
+    monkeypatch.setattr(corpus.progress, "for_stream", lambda: LineProgress(every=0))
+    assert main(["ingest", "--db", str(tmp_path / "a.db"), str(seeds_dir)]) == 0
+    assert "5/5 files (100%)" in capsys.readouterr().err
+    assert main(["ingest", "-q", "--db", str(tmp_path / "b.db"), str(seeds_dir)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "5 documents stored" in captured.out
