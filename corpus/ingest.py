@@ -46,6 +46,9 @@ class IngestStats:
     dropped: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # extract, dedup+store, commit
     errors: tuple[str, ...] = ()  # input files that could not be read (the rest went on)
+    # per site profile ("(files)" for inputs without one): pages, not_ok, already_stored,
+    # stored, damaged, reposts, dropped/<reason>; corpus/quality.py reads these
+    sites: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self) -> str:
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items())) or "none"
@@ -163,9 +166,12 @@ def ingest_paths(
         run = IngestRun(
             store, index, batch_size, topic_gate, progress, sites_dir, force, storage_config
         )
+        if isinstance(sources, list):  # watching a folder: no totals to show
+            run.plan(sources)
         try:
             run.ingest(sources, workers)
             run.flush()
+            run.report_progress(final=True)
         finally:
             run.close()
     return run.stats()

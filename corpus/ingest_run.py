@@ -12,64 +12,31 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from corpus.dedupe import CorpusDeduper
 from corpus.ingest import Extracted, IngestStats, Job, doc_key, work
+from corpus.ingest_events import (
+    Begin,
+    End,
+    Event,
+    Fail,
+    PageEvent,
+    Skip,
+    fields,
+    read_events,
+)
 from corpus.inputcheck import shown
 from corpus.pool import IDLE, Crashed, OrderedPool
-from corpus.sources import (
-    Input,
-    InputError,
-    Source,
-    StatKey,
-    hashed,
-    listed_key,
-    read,
-    stat_key,
-)
+from corpus.progress import Snapshot
+from corpus.quality import DAMAGED, FILES
+from corpus.sources import Input, InputError, Source
 from corpus.store import Store, rollback
 from extract.types import Article, Dropped
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class _Skip:
-    """A file already ingested: known by its stat, or by its content hash."""
-
-    source: Source
-    key: StatKey | None  # to remember, when it was recognised by its content
-
-
-@dataclass(frozen=True, slots=True)
-class _Begin:
-    source: Source
-
-
-@dataclass(frozen=True, slots=True)
-class _Page:
-    item: Input
-    where: str
-
-
-@dataclass(frozen=True, slots=True)
-class _End:
-    source: Source
-    pages: int
-    key: StatKey | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Fail:
-    source: Source
-    error: Exception
-    begun: bool  # after its _Begin (counted) or before (not hashed, not counted yet)
-
-
-_Event = _Skip | _Begin | _Page | _End | _Fail
 
 
 class IngestRun:
@@ -103,54 +70,34 @@ class IngestRun:
         self.timings: Counter[str] = Counter()
         self.force = force
         self.errors: list[str] = []
+        # Per-profile counters for the per-source quality view (corpus/quality.py).
+        self.per_site: dict[str, Counter[str]] = {}
+        self.files_total = 0
+        self.bytes_total = 0
+        self.bytes_done = 0
+        self.current: Source | None = None
         self.skipping = False  # the current file turned out to be ingested already
         self.crashed = 0  # pages of the current file that killed their worker
+
+    def plan(self, sources: list[Source]) -> None:
+        """Totals for progress: files, and bytes (the ETA's measure)."""
+        self.files_total = len(sources)
+        self.bytes_total = sum(max(s.size, 0) for s in sources)
 
     def ingest(self, sources: Iterable[Source | object], workers: int = 1) -> None:
         """Ingest files in order; an unreadable one is reported in `errors`. `sources`
         may hold corpus.pool.IDLE: nothing to read yet (files are still being written)."""
         func = functools.partial(work, params=self.dedup.params)
         with OrderedPool(func, workers, size_of=Job.size) as pool:
-            for event, done in pool.map(self._events(sources), self._job):
+            events = read_events(self.store, sources, force=self.force)
+            for event, done in pool.map(events, self._job):
                 self._handle(event, done)
             self.counts["worker_crashes"] = pool.crashes
 
-    # -- reading (runs ahead of the handling by the pool's window) -------------------
-    def _events(self, sources: Iterable[Source | object]) -> Iterator[_Event | object]:
-        for source in sources:
-            if source is IDLE:  # waiting for files to appear: the pool hands results on
-                yield IDLE
-                continue
-            begun = False
-            try:
-                for event in self._read(source):
-                    begun = begun or isinstance(event, _Begin)
-                    yield event
-            except Exception as exc:  # the handler flushes what came before, then decides
-                yield _Fail(source, exc, begun)
-
-    def _read(self, source: Source) -> Iterator[_Event]:
-        if not self.force:
-            sha1 = self.store.known_file(*_fields(listed_key(source)))
-            if sha1 is not None:  # path, size and mtime unchanged: not even hashed
-                yield _Skip(replace(source, sha1=sha1), None)
-                return
-        source = hashed(source)
-        if not self.force and self.store.has_source(source.sha1):
-            yield _Skip(source, stat_key(source))
-            return
-        yield _Begin(source)
-        pages = 0
-        where = shown(source.path)
-        for item in read(source):
-            pages += 1
-            yield _Page(item, where)
-        yield _End(source, pages, stat_key(source))
-
-    def _job(self, event: _Event) -> Job | None:
+    def _job(self, event: Event) -> Job | None:
         """The work a page needs, decided when it is read: none for a non-2xx response or
         a URL already stored (checked again when handled: an earlier page may store it)."""
-        if not isinstance(event, _Page):
+        if not isinstance(event, PageEvent):
             return None
         item = event.item
         if not 200 <= item.status < 300 or self.store.has_url(item.page.url):
@@ -158,33 +105,39 @@ class IngestRun:
         return Job(self._with_profile_terms(item), self._gated(item))
 
     # -- handling, in input order ----------------------------------------------------
-    def _handle(self, event: _Event | object, done: Extracted | Crashed | None) -> None:
+    def _handle(self, event: Event | object, done: Extracted | Crashed | None) -> None:
         if event is IDLE:  # waiting for files: commit what is in, do not hold the lock
             self.flush()
-        elif isinstance(event, _Page):
+        elif isinstance(event, PageEvent):
             if not self.skipping:
                 self.ingest_one(event.item, event.where, done)
-        elif isinstance(event, _Begin):
+        elif isinstance(event, Begin):
             self.counts["sources"] += 1
+            self.current = event.source
             self.crashed = 0
             # A copy of this file earlier in the same run may have been ingested meanwhile.
             self.skipping = not self.force and self.store.has_source(event.source.sha1)
             if self.skipping:
                 self._skipped(event.source)
-        elif isinstance(event, _End):
+        elif isinstance(event, End):
             if not self.skipping:
                 self._finish(event)
             self.skipping = False
-        elif isinstance(event, _Skip):
+            self._file_done(event.source)
+        elif isinstance(event, Skip):
             self.counts["sources"] += 1
             self._skipped(event.source)
             if event.key is not None:
                 self._begin()
-                self.store.remember_file(*_fields(event.key), event.source.sha1)
+                self.store.remember_file(*fields(event.key), event.source.sha1)
+            self._file_done(event.source)
         else:
-            if event.begun and self.skipping:  # a serial run would not have read it
-                self.skipping = False
-                return
+            self._failed(event)
+
+    def _failed(self, event: Fail) -> None:
+        if event.begun and self.skipping:  # a serial run would not have read it
+            self.skipping = False
+        else:
             self.flush()  # a file that breaks halfway keeps the pages read before
             if not isinstance(event.error, InputError):
                 raise event.error
@@ -192,28 +145,40 @@ class IngestRun:
                 self.counts["sources"] += 1
             log.info("%s", event.error)
             self.errors.append(str(event.error))
+        self._file_done(event.source)
+
+    def _file_done(self, source: Source) -> None:
+        self.current = None
+        self.bytes_done += max(source.size, 0)
+        self.report_progress(file_done=True)
 
     def _skipped(self, source: Source) -> None:
         self.counts["sources_skipped"] += 1
         log.info("skipping %s: already ingested", shown(source.path))
 
-    def _finish(self, end: _End) -> None:
+    def _finish(self, end: End) -> None:
         where = shown(end.source.path)
         if self.crashed:  # not marked complete: the next run reads it again
             return
         self._begin()
         self.store.add_source(end.source.sha1, where, end.pages)
         if end.key is not None:
-            self.store.remember_file(*_fields(end.key), end.source.sha1)
+            self.store.remember_file(*fields(end.key), end.source.sha1)
 
-    def ingest_one(self, item: Input, source: str, done: Extracted | Crashed | None = None) -> None:
+    def ingest_one(
+        self, item: Input, source: str, done: Extracted | Crashed | None = None
+    ) -> None:
         """One page, with its extraction done by a worker (`done`), else done here."""
+        site = self._site_counts(item.page.site)
         if not 200 <= item.status < 300:
             self.counts["not_ok"] += 1  # a 404 or 500 kept in the WARC: no document
+            site["not_ok"] += 1
             return
         self.counts["pages"] += 1
+        site["pages"] += 1
         if self.store.has_url(item.page.url):
             self.counts["already_stored"] += 1
+            site["already_stored"] += 1
             return
         if done is None:  # not read through the pool
             done = work(Job(self._with_profile_terms(item), self._gated(item)), self.dedup.params)
@@ -230,13 +195,19 @@ class IngestRun:
         result = done.result
         if isinstance(result, Dropped):
             self._drop(result.url, result.reason, result.detail, source)
+            site["dropped/" + result.reason] += 1
         elif self._gated(item) and not result.topic_terms:
             self._drop(result.url, "off-topic", "no topic term matched", source)
+            site["dropped/off-topic"] += 1
         elif result.url != item.page.url and self.store.has_url(result.url):
             self.counts["already_stored"] += 1  # a local file whose canonical URL is stored
+            site["already_stored"] += 1
         else:
-            self._store(result, source, done)
-        self._maybe_report()
+            kind = self._store(result, source, done)
+            site["stored"] += 1
+            site["damaged"] += result.damage > DAMAGED
+            site["reposts"] += kind in ("reposts", "exact")
+        self.report_progress()
         if self.pending >= self.batch_size:
             self.flush()
 
@@ -277,7 +248,10 @@ class IngestRun:
         self.store.add_dropped(url, reason, detail, source)
         self.pending += 1
 
-    def _store(self, article: Article, source: str, done: Extracted) -> None:
+    def _site_counts(self, site: str | None) -> Counter[str]:
+        return self.per_site.setdefault(site or FILES, Counter())
+
+    def _store(self, article: Article, source: str, done: Extracted) -> str:
         outlet, _, _ = self._profile(article.site)
         if outlet and article.outlet != outlet:
             # A page crawled with a profile is that outlet's page: the profile's name wins
@@ -291,6 +265,7 @@ class IngestRun:
         self.counts["stored"] += 1
         self.counts["links"] += outcome.links
         self.pending += 1
+        return outcome.kind
 
     def _begin(self) -> None:
         if not self.in_tx:
@@ -313,16 +288,31 @@ class IngestRun:
             rollback(self.store.conn)
         self.dedup.close()
 
-    def _maybe_report(self) -> None:
-        now = time.monotonic()
-        if self.progress is None or now - self.last_report < 5:
+    def report_progress(self, *, final: bool = False, file_done: bool = False) -> None:
+        if self.progress is None:
             return
-        self.last_report = now
-        rate = self.counts["pages"] / max(now - self.started, 1e-9)
-        self.progress(
-            f"{self.counts['pages']} pages, {rate:.1f}/s, {self.counts['stored']} stored,"
-            f" {self.counts['reposts'] + self.counts['exact']} duplicates,"
-            f" {sum(self.dropped.values())} dropped"
+        now = time.monotonic()
+        update = getattr(self.progress, "update", None)
+        if update is not None:  # corpus/progress.py: a bar or paced lines with total and ETA
+            if final or file_done or now - self.last_report >= 0.2:
+                self.last_report = now
+                update(self.snapshot(), final=final)
+            return
+        if now - self.last_report >= 5:  # a plain callable: one line every 5 s
+            self.last_report = now
+            self.progress(self.snapshot().line())
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            files_done=self.counts["sources"] - (1 if self.current else 0),
+            files_total=self.files_total,
+            bytes_done=self.bytes_done,
+            bytes_total=self.bytes_total,
+            pages=self.counts["pages"],
+            stored=self.counts["stored"],
+            duplicates=self.counts["reposts"] + self.counts["exact"],
+            dropped=sum(self.dropped.values()),
+            elapsed=time.monotonic() - self.started,
         )
 
     def stats(self) -> IngestStats:
@@ -342,8 +332,6 @@ class IngestRun:
             dropped=dict(self.dropped),
             timings={k: round(v, 3) for k, v in self.timings.items()},
             errors=tuple(self.errors),
+            sites={name: dict(sorted(c.items())) for name, c in sorted(self.per_site.items())},
         )
 
-
-def _fields(key: StatKey) -> tuple[bytes, int, int]:
-    return key.path, key.size, key.mtime_ns
