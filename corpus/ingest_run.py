@@ -34,9 +34,25 @@ from corpus.progress import Snapshot
 from corpus.quality import DAMAGED, FILES
 from corpus.sources import Input, InputError, Source
 from corpus.store import Store, rollback
-from extract.types import Article, Dropped
+from extract.types import Article, Dropped, Page
 
 log = logging.getLogger(__name__)
+
+# A small article in both scripts: extracting and signing it loads what the first page of
+# a run would (OpenCC dictionaries, parsers) before the workers fork.
+WARM_UP = Job(
+    Input(
+        Page(
+            url="http://127.0.0.1/warm-up.html",
+            body=(
+                "<html><head><meta charset='utf-8'><title>援疆工作</title></head><body>"
+                "<h1>援疆工作</h1><p>山西援疆干部在昌吉开展工作，投入资金1200万元。</p>"
+                "<p>對口支援新疆的幹部人才積極投身受援地建設。</p></body></html>"
+            ).encode(),
+        )
+    ),
+    gated=False,
+)
 
 
 class IngestRun:
@@ -88,7 +104,8 @@ class IngestRun:
         """Ingest files in order; an unreadable one is reported in `errors`. `sources`
         may hold corpus.pool.IDLE: nothing to read yet (files are still being written)."""
         func = functools.partial(work, params=self.dedup.params)
-        with OrderedPool(func, workers, size_of=Job.size) as pool:
+        warm = functools.partial(func, WARM_UP)
+        with OrderedPool(func, workers, size_of=Job.size, warm=warm) as pool:
             events = read_events(self.store, sources, force=self.force)
             for event, done in pool.map(events, self._job):
                 self._handle(event, done)

@@ -78,9 +78,16 @@ class OrderedPool(Generic[J, R]):
     (no processes), the serial path, which gives exactly the same results."""
 
     def __init__(
-        self, func: Callable[[J], R], workers: int, size_of: Callable[[J], int] = len
+        self,
+        func: Callable[[J], R],
+        workers: int,
+        size_of: Callable[[J], int] = len,
+        warm: Callable[[], object] | None = None,
     ) -> None:
+        """`warm`: run once in this process before the workers fork, so what the first
+        job initialises (dictionaries, parsers, caches) is done once, not in every worker."""
         self.func = func
+        self.warm = warm
         self.workers = max(1, workers)
         self.size_of = size_of
         self.crashes = 0  # times a worker died
@@ -168,6 +175,9 @@ class OrderedPool(Generic[J, R]):
     # -- internals ------------------------------------------------------------------
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            if self.warm is not None:
+                self.warm()
+                self.warm = None
             # fork: workers start in milliseconds with extract and dedup already imported.
             self._executor = ProcessPoolExecutor(
                 self.workers,
