@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py
 	$(BIN)/python bench/portal_eval.py
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/skip_bench.py
 	$(BIN)/python bench/search_bench.py
 
 clean:
