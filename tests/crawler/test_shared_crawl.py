@@ -183,3 +183,27 @@ def test_run_with_two_crawl_processes_and_the_shared_index(tmp_path: Path, prefi
 
     page = canonical_url(srv.base + article_path(1))
     assert client.hget(f"{prefix}:page:{page}", "complete") == b"1"  # the shared crawl state
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--processes", "2"], "need a Redis"),
+        (["--redis-url", "http://127.0.0.1:6379"], "must look like redis://"),
+        (["--redis-url", "redis://127.0.0.1:1/0"], "cannot reach Redis"),
+    ],
+)
+def test_crawl_cli_refuses_a_shared_crawl_it_cannot_run(
+    tmp_path: Path, extra: list[str], message: str
+) -> None:
+    import subprocess
+    import sys
+
+    aidcorpus = str(Path(sys.executable).with_name("aidcorpus"))
+    proc = subprocess.run(
+        [aidcorpus, "crawl", "--site", "test-portal", "--sites-dir", str(SITES_DIR),
+         "--base-url", "http://127.0.0.1:9", "--warc-dir", str(tmp_path / "w"), *extra],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
