@@ -38,16 +38,21 @@ from extract.types import Article, Dropped, Page
 
 log = logging.getLogger(__name__)
 
-# A small article in both scripts: extracting and signing it loads what the first page of
-# a run would (OpenCC dictionaries, parsers) before the workers fork.
+# An article in both scripts: extracting and signing it loads what the first page of a run
+# would (OpenCC dictionaries, parsers) before the workers fork. Long enough for our own
+# main-text run: trafilatura's fallback would load justext's lists (0.3 s) in the parent.
+_WARM_TEXT = "".join(
+    f"<p>山西援疆干部人才在昌吉开展第{i}批对口支援工作，累计投入资金{i * 300}万元，"
+    f"惠及当地群众{i * 1000}人次。對口支援新疆的幹部人才積極投身受援地建設。</p>"
+    for i in range(1, 9)
+)
 WARM_UP = Job(
     Input(
         Page(
             url="http://127.0.0.1/warm-up.html",
             body=(
-                "<html><head><meta charset='utf-8'><title>援疆工作</title></head><body>"
-                "<h1>援疆工作</h1><p>山西援疆干部在昌吉开展工作，投入资金1200万元。</p>"
-                "<p>對口支援新疆的幹部人才積極投身受援地建設。</p></body></html>"
+                "<html><head><meta charset='utf-8'><title>援疆工作综述</title></head><body>"
+                f"<h1>援疆工作综述</h1><div class='article'>{_WARM_TEXT}</div></body></html>"
             ).encode(),
         )
     ),
