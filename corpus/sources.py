@@ -56,6 +56,7 @@ class Input:
     status: int = 200  # HTTP status of a WARC response
 
 
+WATCH_GAP = 4.0  # seconds between scans of a watched folder where nothing new appears
 RACY_S = 2.0  # a file modified this recently is not keyed by its stat (see `stat_key`)
 
 
@@ -139,16 +140,30 @@ def watch(
     Files still being written (`*.warc.gz.open`) are not ingestible: a file is read once
     it is closed. A file seen here is yielded again only if its size or mtime change.
     With `waiting` (corpus.pool.IDLE), that is yielded when there is nothing new instead
-    of sleeping `poll` seconds here: the caller does other work and asks again."""
+    of sleeping here: the caller does other work and asks again.
+
+    The folders are scanned again after `poll` seconds, twice as long after each scan that
+    found nothing (up to WATCH_GAP), and never more often than ten times the last scan
+    took: watching an archive of 100,000 files must not keep a core busy."""
     seen: set[tuple[Path, int, int]] = set()
     last_new = time.monotonic()
+    gap, next_scan = poll, 0.0
     while True:
+        stopped = active is not None and not active()
+        if time.monotonic() < next_scan and not stopped:
+            if waiting is None:
+                time.sleep(max(next_scan - time.monotonic(), 0.0))
+            else:
+                yield waiting
+            continue
         live = active() if active is not None else idle is not None
+        started = time.monotonic()
         fresh = [
             s
             for s in expand(paths, follow_symlinks=follow_symlinks)
             if (s.path, s.size, s.mtime_ns) not in seen
         ]
+        scan = time.monotonic() - started
         for source in fresh:
             seen.add((source.path, source.size, source.mtime_ns))
             yield source
@@ -158,11 +173,8 @@ def watch(
             live = False
         if not live:  # a last look came after the writers stopped (read before the scan)
             return
-        if not fresh:
-            if waiting is None:
-                time.sleep(poll)
-            else:
-                yield waiting
+        gap = poll if fresh else max(10 * scan, min(gap * 2, WATCH_GAP))
+        next_scan = time.monotonic() + gap
 
 
 def _source(path: Path, kind: str) -> Source:
