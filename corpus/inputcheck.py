@@ -45,10 +45,24 @@ def drain(stream: Any) -> None:
 
 
 def record_complete(record: Any) -> bool:
-    """Whether a warcio record's block was all there: its LimitReader counts down the
-    Content-Length, and what it still expects after a drain was cut off."""
+    """Whether a warcio record was all there: its header block ended with a Content-Length,
+    and its LimitReader, counting down that length, expects nothing more after a drain."""
     drain(record.raw_stream)
-    return not getattr(record.raw_stream, "limit", 0)
+    # A header block cut short has no Content-Length (mandatory in WARC) or an empty one:
+    # warcio then reads the record as empty and complete (in a .warc.gz the gzip check
+    # sees the cut, in an uncompressed .warc nothing else would).
+    length = record.rec_headers.get_header("Content-Length") or ""
+    return length.strip().isdigit() and not getattr(record.raw_stream, "limit", 0)
+
+
+def blank_tail(fh: IO[bytes], start: int, size: int) -> bool:
+    """Whether the bytes from `start` to `size` are only the blank lines that end a record.
+    In an uncompressed WARC, warcio's length of the last record leaves out the CRLF CRLF
+    that closes it, so a complete file seems to have 4 bytes after its last record."""
+    if size - start > 64:
+        return False
+    fh.seek(start)
+    return not fh.read(size - start).strip(b"\r\n")
 
 
 def gzip_intact(path: Path) -> bool:
