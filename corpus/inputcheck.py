@@ -89,10 +89,19 @@ def gzip_intact(path: Path) -> bool:
 
 def walk_files(folder: Path, *, follow_symlinks: bool = False) -> Iterator[Path]:
     """Files under `folder`, sorted. Symlinks (to files or folders) are skipped unless
-    `follow_symlinks`: they may lead outside the folder that was named."""
+    `follow_symlinks`: they may lead outside the folder that was named. Followed, a folder
+    is entered once: a link back to a parent would walk the loop until ELOOP."""
+    seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=follow_symlinks):
-        dirs.sort()
         base = Path(root)
+        if follow_symlinks:
+            st = base.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                log.info("not entering %s again (a symlink loop)", shown(base))
+                dirs.clear()
+                continue
+            seen.add((st.st_dev, st.st_ino))
+        dirs.sort()
         if not follow_symlinks:
             linked = [d for d in dirs if (base / d).is_symlink()]
             for d in linked:

@@ -77,6 +77,18 @@ def test_symlinks_are_not_followed_unless_asked(tmp_path: Path) -> None:
     # are one document (one canonical file URL); the own file is the other
 
 
+def test_a_symlink_loop_is_walked_once_when_following(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "own.html").write_bytes(_html("援疆新闻内", "山西援疆干部在昌吉工作。"))
+    (folder / "sub" / "a.html").write_bytes(_html("援疆新闻外", "新疆喀什援疆项目推进。"))
+    (folder / "sub" / "back").symlink_to(folder)  # a loop: in/sub/back/sub/back/...
+    proc = _ingest(tmp_path / "a.db", "--follow-symlinks", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert "from 2 files (0 already ingested)" in proc.stdout, proc.stdout
+    assert len(_urls(tmp_path / "a.db")) == 2
+
+
 def _warc(path: Path, *, gzip: bool = True) -> None:
     """warcinfo, then request/response pairs: list pages (skipped by ingest) and articles."""
     with path.open("wb") as fh:
