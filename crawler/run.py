@@ -261,7 +261,8 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     state = CrawlState(spec["state_path"], batch=True)
     run_id = state.start_run(spec["sites"])
     _log_to(spec, settings)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # our handlers above
+    process = CrawlerProcess(settings)
     crawlers = []
     for spider_cls, site in jobs:
         crawler = process.create_crawler(spider_cls)  # its own settings: see from_crawler
