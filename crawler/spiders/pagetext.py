@@ -173,7 +173,9 @@ def _stem_re(first_url: str) -> re.Pattern[str]:
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    stem = re.sub(r"_\d+$", "", stem)
+    # A page number is short: `c_1125585113.htm` (xinhua) or `newsDetail_forward_4629448` is
+    # an article id, and its parts are `c_1125585113_2.htm`, not every `c_<id>.htm` it links.
+    stem = re.sub(r"_\d{1,2}$", "", stem)
     prefix = re.escape(path_end[0] + "/" + stem) if len(path_end) == 2 else re.escape(stem)
     suffix = re.escape("." + ext) if ext else ""
     return re.compile(rf"^{prefix}_(\d+){suffix}$")
@@ -204,7 +206,7 @@ def next_part(
             labelled = labelled or link.url
         elif m and wanted:
             labelled = labelled or link.url
-        elif m:
+        elif m and int(m.group(1)) <= part + 1:  # a pager's next page, not an id
             numbered.append((int(m.group(1)), link.url))
     if labelled:
         return labelled

@@ -40,6 +40,24 @@ def test_next_part_by_label_and_by_number() -> None:
     assert next_part(last, BASE + "c1_2.html", first, 2, (first,)) is None
 
 
+def test_article_ids_after_an_underscore_are_not_part_numbers() -> None:
+    """Real shapes whose article id follows an underscore: links to other articles of that
+    shape were taken for page 2 (a related article stitched on, or a 404 part that left the
+    article incomplete and refetched every run)."""
+    paper = "https://www.thepaper.cn/newsDetail_forward_4629448"
+    related = sel(
+        '<a href="/newsDetail_forward_4207501">2</a><a href="/newsDetail_forward_4510098">x</a>'
+    )
+    assert next_part(related, paper, paper, 1, ()) is None
+    xinhua = "http://www.xinhuanet.com/politics/2020-02/17/c_1125585113.htm"
+    side = '<a href="c_1125585200.htm">相关新闻</a><a href="c_1125580001.htm">3</a>'
+    assert next_part(sel(side), xinhua, xinhua, 1, ()) is None
+    pager = sel(side + '<a href="c_1125585113_2.htm">2</a><a href="c_1125585113_3.htm">3</a>')
+    assert next_part(pager, xinhua, xinhua, 1, ()) == xinhua.replace(".htm", "_2.htm")
+    page2 = xinhua.replace(".htm", "_2.htm")
+    assert next_part(pager, page2, xinhua, 2, (xinhua,)) == xinhua.replace(".htm", "_3.htm")
+
+
 def test_links_resolve_and_skip_scripts() -> None:
     s = sel('<a href="c2.html#top"> 援疆 <b>新闻</b></a><a href="javascript:void(0)">x</a>')
     [link] = list(links(s, BASE + "index.html"))
