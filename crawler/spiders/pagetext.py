@@ -39,6 +39,7 @@ class Link:
     block: int = 0  # the enclosing list/table/div (links of one block share it); 0: unknown
 
 
+_CARDS = 3  # sibling blocks of one tag and class that make a list of cards
 _BLOCKS = frozenset({"ul", "ol", "dl", "table", "tbody", "div", "section", "nav", "td", "form"})
 
 
@@ -50,6 +51,12 @@ def _block(a: etree._Element, alive: list[etree._Element]) -> int:
         el = el.getparent()
     if el is None:
         return 0
+    # A list of cards (div.news-item x N, one headline each): the list is the block.
+    parent = el.getparent()
+    if parent is not None and parent.tag in _BLOCKS:
+        kind = (el.tag, el.get("class"))
+        if sum(1 for s in parent if (s.tag, s.get("class")) == kind) >= _CARDS:
+            el = parent
     alive.append(el)
     return id(el)
 
