@@ -58,7 +58,7 @@ def mirror(store: Store, state: State, out: Path, delivered: Mapping[str, Entry]
             f"the export to {out} is complete, but {store.path} could not record it ({exc});"
             " the next export of that folder records it"
         )
-        log.warning("%s", message)
+        log.debug("%s", message)  # the caller shows it (it was printed twice on stderr)
         return message
     finally:
         conn.execute("PRAGMA busy_timeout = 30000")
