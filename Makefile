@@ -18,12 +18,12 @@ demo: $(STAMP)
 	$(BIN)/aidcorpus demo --out demo-output
 
 test: $(STAMP)
-	$(BIN)/ruff check crawler extract dedup corpus zhtext tests bench
+	$(BIN)/ruff check aidcorpus crawler extract dedup corpus zhtext tests bench
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 lint: $(STAMP)
-	$(BIN)/ruff check crawler extract dedup corpus zhtext tests bench
+	$(BIN)/ruff check aidcorpus crawler extract dedup corpus zhtext tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract_eval.py
@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py
 	$(BIN)/python bench/portal_eval.py
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/search_bench.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

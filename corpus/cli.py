@@ -13,7 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from corpus import commands
+from corpus import commands, view_commands
+from corpus.cliopts import HelpFormatter, add_db, add_sites_dir, resolve_db
+from corpus.output import add_format_option
 from corpus.sources import InputError
 from corpus.store import StoreError
 
@@ -21,7 +23,7 @@ EXAMPLES = {
     "demo": "aidcorpus demo --out demo-output",
     "crawl": "aidcorpus crawl --site people-xj --warc-dir warc/",
     "ingest": "aidcorpus ingest --db corpus.db warc/ saved-pages/",
-    "extract": "aidcorpus extract page.html other.html",
+    "extract": "aidcorpus extract page.html saved-pages/ --format table",
     "clusters": "aidcorpus clusters --db corpus.db --format jsonl",
     "links": "aidcorpus links --db corpus.db --format jsonl",
     "figures": "aidcorpus figures --db corpus.db --match 援疆医生",
@@ -32,6 +34,7 @@ EXAMPLES = {
     "sites": "aidcorpus sites",
     "check-site": "aidcorpus check-site people-xj",
     "run": "aidcorpus run --config aidcorpus.toml",
+    **view_commands.EXAMPLES,
 }
 
 
@@ -54,10 +57,12 @@ def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse
         help=help_,
         description=help_,
         epilog=f"example:\n  {EXAMPLES[name]}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     _verbosity(parser, argparse.SUPPRESS)
-    parser.set_defaults(func=getattr(commands, "cmd_" + name.replace("-", "_")))
+    func = getattr(commands, "cmd_" + name.replace("-", "_"), None)
+    if func is not None:
+        parser.set_defaults(func=func)
     return parser
 
 
@@ -84,7 +89,7 @@ def _days(text: str) -> float:
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", required=True, help="corpus database (SQLite file)")
+    add_db(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,9 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="aidcorpus",
         description="Collect a clean, deduplicated corpus of Chinese news on aid to Xinjiang.",
         epilog="start with:\n  aidcorpus demo --out demo-output",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     _verbosity(parser, 0)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = _command(sub, "demo", "serve the bundled demo portal, crawl, ingest, dedup and export it")
@@ -104,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--site", action="append", help="profile name (repeatable)")
     group.add_argument("--all", action="store_true", help="every non-local profile")
-    p.add_argument("--warc-dir", default="warc", help="where WARC files go (default: warc/)")
+    p.add_argument("--warc-dir", default="warc", help="where WARC files go")
     p.add_argument("--state", default="crawl-state.db", help="crawl state database")
     p.add_argument("--base-url", help="base URL substituted for {base} in local profiles")
     p.add_argument(
@@ -114,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="refetch stored articles older than DAYS",
     )
     p.add_argument("--max-pages", type=_count, help="stop after this many responses")
-    p.add_argument("--sites-dir", help="folder of your own site profiles (default: built-in)")
+    add_sites_dir(p)
     p.add_argument("--log-file", help="write Scrapy's log here (rotated) instead of stderr")
 
     p = _command(sub, "ingest", "extract, deduplicate and store WARC, HTML or text files")
@@ -128,8 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="drop off-topic articles: auto = only pages crawled with a profile",
     )
-    p.add_argument("--batch", type=_count, default=200, help="documents per transaction")
-    p.add_argument("--sites-dir", help="folder of the site profiles the WARC files name")
+    p.add_argument(
+        "--batch", type=_count, default=200, metavar="N", help="documents per transaction"
+    )
+    add_sites_dir(p)  # the profiles the WARC files name (outlet, topic terms)
     p.add_argument(
         "--force",
         action="store_true",
@@ -142,32 +150,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="follow symlinks inside the folders named (default: skip them)",
     )
 
-    p = _command(sub, "extract", "print the extracted article of each HTML file as JSON lines")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--url", help="the page URL (only with one file)")
+    p = _command(
+        sub, "extract", "print the extracted article of each page in HTML, text or WARC files"
+    )
+    p.add_argument(
+        "files", nargs="+", metavar="PATH", help="HTML, .txt or WARC(.gz) file, or folder"
+    )
+    p.add_argument("--url", help="the page URL (only with one HTML or text file)")
+    add_format_option(p)
 
     p = _command(sub, "clusters", "print repost clusters, singletons included")
     _db(p)
-    p.add_argument("--format", choices=("jsonl", "tsv"), default="jsonl")
     p.add_argument(
-        "--min-size", type=_count, default=1, help="only clusters with this many copies"
+        "--min-size", type=_count, default=1, metavar="N", help="only clusters with N or more"
     )
+    add_format_option(p)
 
     p = _command(sub, "links", "print linked pairs: shared passages and same-template reports")
     _db(p)
-    p.add_argument("--format", choices=("jsonl",), default="jsonl")
-    p.add_argument("--kind", choices=("shared-passages", "same-template"))
+    p.add_argument("--kind", choices=("shared-passages", "same-template"), help="only this kind")
+    add_format_option(p)
 
     p = _command(
         sub, "figures", "print figures with the documents, outlets and dates carrying them"
     )
     _db(p)
     p.add_argument("--match", help="only figures whose phrase or text contains this")
-    p.add_argument("--format", choices=("table", "jsonl"), default="table")
+    add_format_option(p)
 
     p = _command(sub, "show", "print one document with its cluster and links")
     _db(p)
-    p.add_argument("url")
+    p.add_argument("url", help="the document's URL")
 
     p = _command(
         sub,
@@ -176,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
         " version (see docs/EXPORT.md)",
     )
     _db(p)
-    p.add_argument("--format", choices=("txt", "jsonl", "parquet"), default="txt")
+    p.add_argument(
+        "--format", choices=("txt", "jsonl", "parquet"), default="txt", help="what to write"
+    )
     p.add_argument("--out", required=True, help="destination folder")
     p.add_argument("--gzip", action="store_true", help="gzip the JSONL files")
     p.add_argument(
@@ -187,23 +202,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "stats", "print corpus counts")
     _db(p)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_format_option(p)
+    p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # old spelling
 
     p = _command(sub, "reindex", "rebuild the deduplication index from the store")
     _db(p)
 
-    _command(sub, "sites", "list the site profiles")
+    p = _command(sub, "sites", "list the site profiles")
+    add_sites_dir(p)
+    add_format_option(p)
 
     p = _command(
         sub, "check-site", "fetch a few pages of a portal live and check discovery and extraction"
     )
-    p.add_argument("name")
-    p.add_argument("--pages", type=_count, default=5, help="article pages to try")
+    p.add_argument("name", help="profile name (see `aidcorpus sites`)")
+    p.add_argument("--pages", type=_count, default=5, metavar="N", help="article pages to try")
     p.add_argument("--base-url", help="base URL for a local profile")
+    add_sites_dir(p)
 
     p = _command(sub, "run", "scheduled run: crawl, ingest new WARC files, export (takes a lock)")
     p.add_argument("--config", default="aidcorpus.toml", help="run configuration (TOML)")
+
+    def view(name: str, help_: str, func: object) -> argparse.ArgumentParser:
+        p = _command(sub, name, help_)
+        p.set_defaults(func=func)
+        return p
+
+    view_commands.add_parsers(view, _db)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aidcorpus")
+    except PackageNotFoundError:  # a checkout on sys.path, not installed
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # trafilatura warns once per page it finds nothing in; our Dropped reasons say it.
         logging.getLogger("trafilatura").setLevel(logging.ERROR)
     try:
+        if "db" in vars(args):
+            args.db = resolve_db(args.db)
         return int(args.func(args) or 0)
     except commands.UserError as exc:
         return _fail(str(exc))

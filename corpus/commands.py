@@ -5,21 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from corpus import queries
 from corpus.errors import UserError
+from corpus.output import emit, resolve_format
 from corpus.store import Store
-
-
-def _print_jsonl(rows: Iterable[dict[str, Any]]) -> int:
-    out = sys.stdout
-    for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return 0
 
 
 def _progress(message: str) -> None:
@@ -35,51 +29,63 @@ def _stderr_level(args: argparse.Namespace) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from corpus.sources import kind_of, read_page, sniff
-    from extract import extract_page
+    from corpus.ingest import extract_input
+    from corpus.sources import Input, check_paths, expand, read, read_page
 
-    if args.url and len(args.files) != 1:
-        raise UserError("--url needs exactly one FILE")
     paths = [Path(f) for f in args.files]
-    for path in paths:
-        if path.is_dir():
-            raise UserError(f"{path} is a folder; name the HTML files in it")
-        if not path.is_file():
-            raise UserError(f"no such file: {path}")
-        if kind_of(path) not in ("html", "text") and sniff(path) != "html":
-            raise UserError(f"{path} is not an HTML or text file")
-    for path in paths:
-        page = read_page(path, url=args.url)
-        result = extract_page(page)
-        row = {"path": str(path), **asdict(result)}
-        if "reason" in row:
-            row = {
-                "path": str(path),
-                "url": page.url,
-                "dropped": row["reason"],
-                "detail": row["detail"],
-            }
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return 0
+    check_paths(paths)  # missing paths and files that are not HTML, text or WARC
+    if args.url and (len(paths) != 1 or not paths[0].is_file()):
+        raise UserError("--url needs exactly one HTML or text FILE")
+    sources = expand(paths)
+    if not sources:
+        raise UserError(f"no HTML, text or WARC files in {', '.join(map(str, paths))}")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for source in sources:
+            if args.url and source.kind != "warc":
+                items: Iterable[Input] = [Input(read_page(source.path, url=args.url))]
+            else:
+                items = read(source)
+            for item in items:
+                if not 200 <= item.status < 300:
+                    continue
+                result = extract_input(item)
+                row = {"path": str(source.path), **asdict(result)}
+                if "reason" in row:
+                    row = {"path": str(source.path), "url": item.page.url,
+                           "dropped": row["reason"], "detail": row["detail"]}  # fmt: skip
+                else:
+                    row["chars"] = len(row["text"])
+                yield row
+
+    return emit(rows(), args.format, ["path", "title", "published", "outlet", "chars", "dropped"],
+                widths={"title": 40})  # fmt: skip
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from corpus.ingest import ingest_paths
+    from corpus.progress import for_stream
     from corpus.sources import check_paths
 
     paths = [Path(p) for p in args.paths]
     check_paths(paths)  # a bad path fails before any database is created
-    with Store.open(args.db, create=True) as store:
-        stats = ingest_paths(
-            store,
-            paths,
-            batch_size=args.batch,
-            topic_gate=args.topic_gate,
-            progress=_progress,
-            force=args.force,
-            sites_dir=Path(args.sites_dir) if args.sites_dir else None,
-            follow_symlinks=args.follow_symlinks,
-        )
+    # a bar with ETA on a terminal, a line every 5 s otherwise; nothing with -q
+    progress = None if getattr(args, "quiet", False) else for_stream()
+    try:
+        with Store.open(args.db, create=True) as store:
+            stats = ingest_paths(
+                store,
+                paths,
+                batch_size=args.batch,
+                topic_gate=args.topic_gate,
+                progress=progress,
+                force=args.force,
+                sites_dir=Path(args.sites_dir) if args.sites_dir else None,
+                follow_symlinks=args.follow_symlinks,
+            )
+    finally:
+        if progress is not None:
+            progress.close()
     print(stats.summary())
     for error in stats.errors:
         print(f"aidcorpus: error: {error}", file=sys.stderr)
@@ -88,32 +94,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_clusters(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store:
-        rows = (c for c in queries.clusters(store) if len(c["copies"]) >= args.min_size)
-        if args.format == "jsonl":
-            return _print_jsonl(rows)
-        for c in rows:
-            print(f"{c['cluster']}\t{len(c['copies'])}\t{c['canonical']}\t{' '.join(c['copies'])}")
-    return 0
+        rows = (
+            {**c, "size": len(c["copies"])}
+            for c in queries.clusters(store)
+            if len(c["copies"]) >= args.min_size
+        )
+        return emit(rows, args.format, ["cluster", "id", "version", "size", "canonical", "copies"])
 
 
 def cmd_links(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store:
-        return _print_jsonl(queries.links(store, args.kind))
+        return emit(queries.links(store, args.kind), args.format,
+                    ["kind", "a", "b", "figures"], widths={"figures": 40})  # fmt: skip
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
     if args.match:
         _utf8(args.match, "--match")
     with Store.open(args.db) as store:
-        rows = queries.figures(store, args.match)
-        if args.format == "jsonl":
-            return _print_jsonl(rows)
-        for r in rows:
-            print(
-                f"{r['phrase']}\t{r['value']}{r['unit']}\t{r['published'] or '?'}"
-                f"\t{r['outlet'] or '?'}\t{r['url']}"
-            )
-    return 0
+        return emit(queries.figures(store, args.match), args.format,
+                    ["phrase", "value", "unit", "published", "outlet", "url"])  # fmt: skip
 
 
 def _utf8(value: str, what: str) -> str:
@@ -159,14 +159,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store:
         data = queries.stats(store)
-    if args.json:
+    if args.json:  # the old spelling of --format jsonl, indented as it was
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
+    if resolve_format(args.format) == "jsonl":
+        return emit([data], "jsonl", [])  # one object: the counts are one record
+    rows = []
     for key, value in data.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
-        print(f"{key.replace('_', ' '):34} {value}")
-    return 0
+        rows.append({"count": key.replace("_", " "), "value": value})
+    return emit(rows, args.format, ["count", "value"])
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -204,20 +207,32 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sites_dir(args: argparse.Namespace) -> Path | None:
+    if not args.sites_dir:
+        return None
+    path = Path(args.sites_dir)
+    if not path.is_dir():
+        raise UserError(f"no folder of site profiles at {path}")
+    return path
+
+
 def cmd_sites(args: argparse.Namespace) -> int:
     from crawler.sites import load_sites
 
-    for name, site in sorted(load_sites().items()):
+    rows = []
+    for name, site in sorted(load_sites(_sites_dir(args)).items()):
         ways = [w for w in ("start_urls", "sitemaps", "feeds", "search") if getattr(site, w, None)]
-        flag = " (local)" if site.local else ""
-        print(f"{name:24} {site.outlet}{flag}  [{', '.join(ways)}]")
-    return 0
+        rows.append({"name": name, "outlet": site.outlet, "local": site.local,
+                     "discovery": ways, "start_urls": list(site.start_urls)})  # fmt: skip
+    return emit(rows, args.format, ["name", "outlet", "local", "discovery"])
 
 
 def cmd_check_site(args: argparse.Namespace) -> int:
     from crawler.check import check_site
+    from crawler.sites import get_site
 
-    report = check_site(args.name, max_pages=args.pages, base_url=args.base_url)
+    site = get_site(args.name, _sites_dir(args))
+    report = check_site(site, max_pages=args.pages, base_url=args.base_url)
     print(report.format())
     return 0 if report.ok else 1
 

@@ -189,7 +189,10 @@ class CorpusDeduper:
         is not publication order, so a new document that is older turns the arrows round.
         """
         other = self.store.doc_fields(link.other)
-        other_published = other["published"] if other is not None else None
+        if other is None:  # the index knew a document the store lacks: links.b would dangle
+            log.warning("not linking %s to %s: no such stored document", key, link.other)
+            return
+        other_published = other["published"]
         figures = list(link.figures)
         if published and other_published and published[:10] < other_published[:10]:
             a, b = key, link.other

@@ -38,6 +38,9 @@ class IngestStats:
     dropped: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # extract, dedup+store, commit
     errors: tuple[str, ...] = ()  # input files that could not be read (the rest went on)
+    # per site profile ("(files)" for inputs without one): pages, not_ok, already_stored,
+    # stored, damaged, reposts, dropped/<reason>; corpus/quality.py reads these
+    sites: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self) -> str:
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items())) or "none"
@@ -105,6 +108,7 @@ def ingest_paths(
 
     with file_lock(writer_lock_path(store.path), wait=True, on_wait=waiting):
         run = IngestRun(store, index, batch_size, topic_gate, progress, sites_dir, force)
+        run.plan(sources)
         try:
             for source in sources:
                 try:
@@ -113,6 +117,7 @@ def ingest_paths(
                     log.info("%s", exc)
                     run.errors.append(str(exc))
             run.flush()
+            run.report_progress(final=True)
         finally:
             run.close()
     return run.stats()

@@ -15,6 +15,8 @@ from pathlib import Path
 from corpus.dedupe import CorpusDeduper
 from corpus.ingest import IngestStats, doc_key, extract_input
 from corpus.inputcheck import shown
+from corpus.progress import Snapshot
+from corpus.quality import DAMAGED, FILES
 from corpus.sources import Input, Source, read
 from corpus.store import Store, rollback
 from extract.types import Article, Dropped
@@ -51,9 +53,29 @@ class IngestRun:
         self.timings: Counter[str] = Counter()
         self.force = force
         self.errors: list[str] = []
+        # Per-profile counters for the per-source quality view (corpus/quality.py).
+        self.per_site: dict[str, Counter[str]] = {}
+        self.files_total = 0
+        self.bytes_total = 0
+        self.bytes_done = 0
+        self.current: Source | None = None
+
+    def plan(self, sources: list[Source]) -> None:
+        """Totals for progress: files, and bytes (the ETA's measure)."""
+        self.files_total = len(sources)
+        self.bytes_total = sum(_size(s.path) for s in sources)
 
     def ingest_source(self, source: Source) -> None:
         self.counts["sources"] += 1
+        self.current = source
+        try:
+            self._ingest_source(source)
+        finally:
+            self.current = None
+            self.bytes_done += _size(source.path)
+            self.report_progress(file_done=True)
+
+    def _ingest_source(self, source: Source) -> None:
         if self.store.has_source(source.sha1) and not self.force:
             self.counts["sources_skipped"] += 1
             log.info("skipping %s: already ingested", shown(source.path))
@@ -75,12 +97,16 @@ class IngestRun:
             raise
 
     def ingest_one(self, item: Input, source: str) -> None:
+        site = self._site_counts(item.page.site)
         if not 200 <= item.status < 300:
             self.counts["not_ok"] += 1  # a 404 or 500 kept in the WARC: no document
+            site["not_ok"] += 1
             return
         self.counts["pages"] += 1
+        site["pages"] += 1
         if self.store.has_url(item.page.url):
             self.counts["already_stored"] += 1
+            site["already_stored"] += 1
             return
         mark = time.perf_counter()
         result = extract_input(self._with_profile_terms(item))
@@ -88,13 +114,19 @@ class IngestRun:
         self._begin()
         if isinstance(result, Dropped):
             self._drop(result.url, result.reason, result.detail, source)
+            site["dropped/" + result.reason] += 1
         elif self._gated(item) and not result.topic_terms:
             self._drop(result.url, "off-topic", "no topic term matched", source)
+            site["dropped/off-topic"] += 1
         elif result.url != item.page.url and self.store.has_url(result.url):
             self.counts["already_stored"] += 1  # a local file whose canonical URL is stored
+            site["already_stored"] += 1
         else:
-            self._store(result, source)
-        self._maybe_report()
+            kind = self._store(result, source)
+            site["stored"] += 1
+            site["damaged"] += result.damage > DAMAGED
+            site["reposts"] += kind in ("reposts", "exact")
+        self.report_progress()
         if self.pending >= self.batch_size:
             self.flush()
 
@@ -135,7 +167,10 @@ class IngestRun:
         self.store.add_dropped(url, reason, detail, source)
         self.pending += 1
 
-    def _store(self, article: Article, source: str) -> None:
+    def _site_counts(self, site: str | None) -> Counter[str]:
+        return self.per_site.setdefault(site or FILES, Counter())
+
+    def _store(self, article: Article, source: str) -> str:
         outlet, _, _ = self._profile(article.site)
         if outlet and article.outlet != outlet:
             # A page crawled with a profile is that outlet's page: the profile's name wins
@@ -149,6 +184,7 @@ class IngestRun:
         self.counts["stored"] += 1
         self.counts["links"] += outcome.links
         self.pending += 1
+        return outcome.kind
 
     def _begin(self) -> None:
         if not self.in_tx:
@@ -171,16 +207,31 @@ class IngestRun:
             rollback(self.store.conn)
         self.dedup.close()
 
-    def _maybe_report(self) -> None:
-        now = time.monotonic()
-        if self.progress is None or now - self.last_report < 5:
+    def report_progress(self, *, final: bool = False, file_done: bool = False) -> None:
+        if self.progress is None:
             return
-        self.last_report = now
-        rate = self.counts["pages"] / max(now - self.started, 1e-9)
-        self.progress(
-            f"{self.counts['pages']} pages, {rate:.1f}/s, {self.counts['stored']} stored,"
-            f" {self.counts['reposts'] + self.counts['exact']} duplicates,"
-            f" {sum(self.dropped.values())} dropped"
+        now = time.monotonic()
+        update = getattr(self.progress, "update", None)
+        if update is not None:  # corpus/progress.py: a bar or paced lines with total and ETA
+            if final or file_done or now - self.last_report >= 0.2:
+                self.last_report = now
+                update(self.snapshot(), final=final)
+            return
+        if now - self.last_report >= 5:  # a plain callable: one line every 5 s
+            self.last_report = now
+            self.progress(self.snapshot().line())
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            files_done=self.counts["sources"] - (1 if self.current else 0),
+            files_total=self.files_total,
+            bytes_done=self.bytes_done,
+            bytes_total=self.bytes_total,
+            pages=self.counts["pages"],
+            stored=self.counts["stored"],
+            duplicates=self.counts["reposts"] + self.counts["exact"],
+            dropped=sum(self.dropped.values()),
+            elapsed=time.monotonic() - self.started,
         )
 
     def stats(self) -> IngestStats:
@@ -199,4 +250,12 @@ class IngestRun:
             dropped=dict(self.dropped),
             timings={k: round(v, 3) for k, v in self.timings.items()},
             errors=tuple(self.errors),
+            sites={name: dict(sorted(c.items())) for name, c in sorted(self.per_site.items())},
         )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

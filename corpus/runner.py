@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from corpus import quality
 from corpus.config import ExportTarget, RunConfig, check_state_path, load_config
 from corpus.errors import UserError
 from corpus.export import export
@@ -162,6 +163,12 @@ def _run(
         "exports": _plain(exports),
         "timings": timings,
     }
+    # Per-site quality, and how it compares with the site's recent runs (read before this
+    # run's file is written, so a run is never its own baseline).
+    site_quality = quality.from_record(record, record["finished"])
+    quality_warnings = quality.regressions(quality.from_runs(config.runs_dir), site_quality)
+    record["quality"] = [q.row() for q in site_quality]
+    record["quality_warnings"] = quality_warnings
     config.runs_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     stats_file = config.runs_dir / f"run-{stamp}.json"
@@ -170,12 +177,12 @@ def _run(
         f"crawl:  {_crawl_line(crawl_stats)}",
         f"ingest: {ingest_stats.summary()}",
         *(f"export: {e.summary()}" for e in exports),
-        *(f"warn:   {w}" for w in drift),
+        *(f"warn:   {w}" for w in (*drift, *quality_warnings)),
         f"stats:  {stats_file} ({timings['total_s']:.1f} s)",
     ]
     if config.log_file is not None:
         lines.append(f"log:    {config.log_file}")
-    warnings = (*drift, *(e.warning for e in exports if e.warning))
+    warnings = (*drift, *quality_warnings, *(e.warning for e in exports if e.warning))
     return RunResult("\n".join(lines), ingest_stats.errors, warnings)
 
 

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS meta (
 CREATE TABLE IF NOT EXISTS clusters (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,    -- 16 hex: the key of the copy that founded it
-    canonical   TEXT,                    -- documents.key of the canonical copy
+    canonical   TEXT REFERENCES documents(key),  -- the canonical copy
     size        INTEGER NOT NULL DEFAULT 0,
     version     INTEGER NOT NULL DEFAULT 0,
     merged_into INTEGER REFERENCES clusters(id),
@@ -51,8 +51,8 @@ CREATE INDEX IF NOT EXISTS documents_cluster ON documents(cluster_id);
 CREATE INDEX IF NOT EXISTS documents_exact ON documents(exact_hash);
 
 CREATE TABLE IF NOT EXISTS links (
-    a        TEXT NOT NULL,               -- documents.key (the newer document)
-    b        TEXT NOT NULL,               -- documents.key (the existing document)
+    a        TEXT NOT NULL REFERENCES documents(key),  -- the earlier report (published first)
+    b        TEXT NOT NULL REFERENCES documents(key),  -- the later report; figures read a -> b
     kind     TEXT NOT NULL,               -- shared-passages | same-template
     passages TEXT NOT NULL,               -- JSON array
     figures  TEXT NOT NULL,               -- JSON array
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS links (
 );
 
 CREATE TABLE IF NOT EXISTS figures (
-    doc    TEXT NOT NULL,                 -- documents.key
+    doc    TEXT NOT NULL REFERENCES documents(key),
     value  TEXT NOT NULL,                 -- as written: "7000余", "1.2"
     amount REAL NOT NULL,                 -- the number, for sorting and comparing
     unit   TEXT NOT NULL,

@@ -16,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 
 from corpus import migrate
+from corpus.fkeys import ensure_foreign_keys
+from corpus.fts import ensure_fts
 from corpus.locks import file_lock
 from extract.types import Article
 
@@ -97,6 +99,9 @@ class Store:
                 f"{path} has schema {version and version[0]}, expected {SCHEMA_VERSION}"
             )
         conn.execute("PRAGMA synchronous = NORMAL")
+        # Additive upgrades, each idempotent: older databases get them on first open.
+        ensure_foreign_keys(conn)
+        ensure_fts(conn)
         return cls(conn, path)
 
     def close(self) -> None:

@@ -1,0 +1,1 @@
+"""`python -m aidcorpus`: the same command line as the `aidcorpus` script (corpus/cli.py)."""

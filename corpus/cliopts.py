@@ -1,0 +1,71 @@
+"""Options shared by the commands: help that shows defaults, `--db` with fallbacks.
+
+`--db` may be left out: AIDCORPUS_DB names the corpus, else the [corpus] db of the run
+configuration (AIDCORPUS_CONFIG, else ./aidcorpus.toml), as `aidcorpus run` would use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from pathlib import Path
+
+from corpus.errors import UserError
+
+DB_ENV = "AIDCORPUS_DB"
+CONFIG_ENV = "AIDCORPUS_CONFIG"
+DEFAULT_CONFIG = "aidcorpus.toml"
+DEFAULT_DB_IN_CONFIG = "data/corpus.db"  # as corpus/config.py reads [corpus] db
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Examples kept as written, and every option's default shown in its help."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        help_ = action.help or ""
+        default = action.default
+        if (
+            "%(default)" in help_
+            or "(default" in help_
+            or default in (None, False, argparse.SUPPRESS)
+            or not action.option_strings
+        ):
+            return help_
+        return f"{help_} (default: %(default)s)"
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        help=f"corpus database (default: ${DB_ENV}, else [corpus] db in ./{DEFAULT_CONFIG})",
+    )
+
+
+def add_sites_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sites-dir", help="folder of your own site profiles (default: the built-in ones)"
+    )
+
+
+def resolve_db(value: str | None, env: dict[str, str] | None = None) -> str:
+    """The corpus database: --db, else $AIDCORPUS_DB, else the run configuration's."""
+    env = dict(os.environ) if env is None else env
+    if value:
+        return value
+    if env.get(DB_ENV):
+        return env[DB_ENV]
+    config = Path(env.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    if config.is_file():
+        try:
+            data = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            raise UserError(f"{config}: not valid TOML: {exc}") from None
+        corpus = data.get("corpus", {})
+        db = corpus.get("db", DEFAULT_DB_IN_CONFIG) if isinstance(corpus, dict) else None
+        if not isinstance(db, str):
+            raise UserError(f"{config}: [corpus] db must be a string")
+        return str(config.parent / db)  # relative to the file, as `aidcorpus run` reads it
+    raise UserError(
+        f"no corpus database given: pass --db, set {DB_ENV}, or run where {DEFAULT_CONFIG} is"
+    )
