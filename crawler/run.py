@@ -273,7 +273,7 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     all_stats = [c.stats.get_stats() for c in crawlers if c.stats is not None]
     counters, files = _sum_stats(all_stats)
     drift = [
-        asdict(drift_of(c.spider.site.name, c.spider.frontier))
+        asdict(drift_of(c.spider.site.name, c.spider.frontier, c.stats and c.stats.get_stats()))
         for c in crawlers
         if c.spider is not None and getattr(c.spider, "frontier", None) is not None
     ]
