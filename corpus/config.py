@@ -178,12 +178,17 @@ def _check_redis_url(path: Path, key: str, url: str | None) -> None:
 
 
 SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+# 0 requests at a time: nothing is ever downloaded and the run hangs until it is killed.
+AT_LEAST_ONE = frozenset(
+    {"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_ITEMS"}
+)
 
 
 def check_scrapy_settings(path: Path, settings: dict[str, Any]) -> None:
     """Each [scrapy] override must be a setting name, and a setting Scrapy or aidcorpus
     knows must keep the type of its default: a bad value would otherwise fail inside the
-    crawl child and end as a run of 0 pages that exits 0."""
+    crawl child and end as a run of 0 pages that exits 0. Numbers whose default is not
+    negative stay so (priorities aside); concurrency counts are 1 or more."""
     from scrapy.settings import default_settings
 
     import crawler.settings as ours
@@ -200,6 +205,10 @@ def check_scrapy_settings(path: Path, settings: dict[str, Any]) -> None:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             ok = ok and (isinstance(default, float) or isinstance(value, int))
             ok = ok and math.isfinite(value)
+            signed = default < 0 or "PRIORITY" in key  # DEPTH_PRIORITY = -1 is breadth-first
+            least = 1 if key in AT_LEAST_ONE else None if signed else 0
+            if ok and least is not None and value < least:
+                raise UserError(f"{path}: [scrapy] {key} must be {least} or more, not {value!r}")
         elif isinstance(default, (list, tuple)):
             ok = isinstance(value, list)
         else:

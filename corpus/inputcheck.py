@@ -45,10 +45,24 @@ def drain(stream: Any) -> None:
 
 
 def record_complete(record: Any) -> bool:
-    """Whether a warcio record's block was all there: its LimitReader counts down the
-    Content-Length, and what it still expects after a drain was cut off."""
+    """Whether a warcio record was all there: its header block ended with a Content-Length,
+    and its LimitReader, counting down that length, expects nothing more after a drain."""
     drain(record.raw_stream)
-    return not getattr(record.raw_stream, "limit", 0)
+    # A header block cut short has no Content-Length (mandatory in WARC) or an empty one:
+    # warcio then reads the record as empty and complete (in a .warc.gz the gzip check
+    # sees the cut, in an uncompressed .warc nothing else would).
+    length = record.rec_headers.get_header("Content-Length") or ""
+    return length.strip().isdigit() and not getattr(record.raw_stream, "limit", 0)
+
+
+def blank_tail(fh: IO[bytes], start: int, size: int) -> bool:
+    """Whether the bytes from `start` to `size` are only the blank lines that end a record.
+    In an uncompressed WARC, warcio's length of the last record leaves out the CRLF CRLF
+    that closes it, so a complete file seems to have 4 bytes after its last record."""
+    if size - start > 64:
+        return False
+    fh.seek(start)
+    return not fh.read(size - start).strip(b"\r\n")
 
 
 def gzip_intact(path: Path, start: int = 0) -> bool:
@@ -77,10 +91,19 @@ def gzip_intact(path: Path, start: int = 0) -> bool:
 
 def walk_files(folder: Path, *, follow_symlinks: bool = False) -> Iterator[Path]:
     """Files under `folder`, sorted. Symlinks (to files or folders) are skipped unless
-    `follow_symlinks`: they may lead outside the folder that was named."""
+    `follow_symlinks`: they may lead outside the folder that was named. Followed, a folder
+    is entered once: a link back to a parent would walk the loop until ELOOP."""
+    seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=follow_symlinks):
-        dirs.sort()
         base = Path(root)
+        if follow_symlinks:
+            st = base.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                log.info("not entering %s again (a symlink loop)", shown(base))
+                dirs.clear()
+                continue
+            seen.add((st.st_dev, st.st_ino))
+        dirs.sort()
         if not follow_symlinks:
             linked = [d for d in dirs if (base / d).is_symlink()]
             for d in linked:

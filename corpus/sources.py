@@ -23,6 +23,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from corpus.inputcheck import (
+    blank_tail,
     gzip_intact,
     read_bounded,
     read_file_bounded,
@@ -321,8 +322,8 @@ def _read_warc(path: Path) -> Iterator[Input]:
             size = path.stat().st_size
             last = records.get_record_offset()
             end = last + (records.get_record_length() or 0)
-            if end and end < size:  # bytes after the last whole record: a cut-off one
-                raise truncated
+            if end and end < size and not blank_tail(fh, end, size):
+                raise truncated  # bytes after the last whole record: a cut-off one
     except InputError:
         raise
     except ArchiveLoadFailed as exc:

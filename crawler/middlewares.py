@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -23,7 +24,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from w3lib.url import canonicalize_url
 
@@ -67,7 +68,7 @@ class SafetyMiddleware:
     def from_crawler(cls, crawler: Crawler) -> SafetyMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Request) -> Deferred[None] | None:
+    def process_request(self, request: Request) -> Coroutine[Any, Any, None] | None:
         # synchronous unless a DNS lookup is needed: a coroutine per request costs CPU
         domains = getattr(self.crawler.spider, "allowed_domains", None) or ()
         host = (urlsplit(request.url).hostname or "").lower()
@@ -77,7 +78,7 @@ class SafetyMiddleware:
             return None
         verdict = self.guard.cached(host)
         if verdict is None:
-            return deferred_from_coro(self._check(request, host))
+            return self._check(request, host)
         if verdict:
             raise _refuse(self.crawler, "private-address", request)
         return None
@@ -140,11 +141,11 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def process_response(
         self, request: Request, response: Response
-    ) -> Request | Response | Deferred[Request | Response]:
+    ) -> Request | Response | Coroutine[Any, Any, Request | Response]:
         # synchronous unless backing off: a coroutine per response costs CPU
         if response.status not in (429, 503) or request.meta.get("dont_retry", False):
             return super().process_response(request, response)
-        return deferred_from_coro(self._retry_after(request, response))
+        return self._retry_after(request, response)
 
     async def _retry_after(self, request: Request, response: Response) -> Request | Response:
         header = response.headers.get(b"Retry-After", b"").decode("latin-1")
@@ -169,7 +170,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         self._paused[host] = max(self._paused.get(host, 0.0), until)
         await asyncio.sleep(wait)
 
-    def process_request(self, request: Request) -> Deferred[None] | None:
+    def process_request(self, request: Request) -> Coroutine[Any, Any, None] | None:
         host = urlsplit(request.url).hostname or ""
         until = self._paused.get(host)
         if until is None:
@@ -178,7 +179,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         if left <= 0:
             del self._paused[host]
             return None
-        return deferred_from_coro(asyncio.sleep(left))
+        return asyncio.sleep(left)
 
 
 class _RedirectGuard:
@@ -237,7 +238,7 @@ class HostConcurrencyMiddleware:
     def from_crawler(cls, crawler: Crawler) -> HostConcurrencyMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Request) -> Deferred[None] | None:
+    def process_request(self, request: Request) -> Coroutine[Any, Any, None] | None:
         if self.limit <= 0 or self.KEY in request.meta:
             return None
         key = request.meta.get("download_slot") or urlsplit(request.url).hostname or ""
@@ -247,7 +248,12 @@ class HostConcurrencyMiddleware:
             return None
         waiter: Deferred[None] = Deferred()
         self.waiting.setdefault(key, deque()).append((waiter, request))
-        return waiter
+        return self._wait(waiter)
+
+    async def _wait(self, waiter: Deferred[None]) -> None:
+        # A coroutine, not the Deferred itself: Scrapy 2.19 warns on every Deferred that a
+        # middleware returns (a deprecation warning on stderr in every quiet run).
+        await maybe_deferred_to_future(waiter)
 
     def _left(self, request: Request) -> None:
         key = request.meta.pop(self.KEY, None)

@@ -26,6 +26,15 @@ class Drift:
     learned: tuple[str, ...]  # learned article shapes (host + path regex)
     refused: tuple[str, ...]  # shapes whose pages were not articles
     traps: tuple[str, ...]  # list shapes that kept giving nothing new
+    pages: int = 0  # responses archived for this site in this run (304s aside)
+    not_modified: int = 0  # 304 answers
+    failed: int = 0  # requests that ended in an error or a refusal (offsite, address, ...)
+
+    @property
+    def fetched_nothing(self) -> bool:
+        """Every request failed: the site is down, or its start URLs are refused or wrong
+        (a run that got nothing from a site otherwise said nothing and exited 0)."""
+        return self.pages == 0 and self.not_modified == 0 and self.failed > 0
 
     @property
     def drifting(self) -> bool:
@@ -48,14 +57,22 @@ class Drift:
 
     @property
     def warning(self) -> str | None:
+        if self.fetched_nothing:
+            return (
+                f"{self.site}: no page fetched ({self.failed} request(s) failed or refused):"
+                " is the site down, or are its start URLs wrong? (see the crawl log)"
+            )
         if not self.drifting:
             return None
         return self.line() + ": update the profile's article_pattern"
 
 
-def drift_of(site: str, frontier: Any) -> Drift:
-    """The drift report of one site's crawl from its spider's frontier."""
+def drift_of(site: str, frontier: Any, stats: dict[str, Any] | None = None) -> Drift:
+    """The drift report of one site's crawl from its spider's frontier (and its Scrapy
+    stats: what was fetched, what failed)."""
     d = frontier.drift
+    stats = stats or {}
+    failed = sum(v for k, v in stats.items() if k.startswith(("errors/", "refused/")))
 
     def shapes(role: str) -> tuple[str, ...]:
         known = frontier.book.known.items()
@@ -71,4 +88,7 @@ def drift_of(site: str, frontier: Any) -> Drift:
         learned=shapes(LEARNED),
         refused=shapes(REFUSED),
         traps=shapes(TRAP),
+        pages=int(stats.get("crawl/pages", 0)),
+        not_modified=int(stats.get("crawl/not-modified", 0)),
+        failed=int(failed),
     )

@@ -388,7 +388,8 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
         state = CrawlState(spec["state_path"], batch=True)
     run_id = state.start_run(spec["sites"])
     _log_to(spec, settings)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # our handlers above
+    process = CrawlerProcess(settings)
     crawlers = []
     for spider_cls, site in jobs:
         crawler = process.create_crawler(spider_cls)  # its own settings: see from_crawler
@@ -399,7 +400,7 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     all_stats = [c.stats.get_stats() for c in crawlers if c.stats is not None]
     counters, files = _sum_stats(all_stats)
     drift = [
-        asdict(drift_of(c.spider.site.name, c.spider.frontier))
+        asdict(drift_of(c.spider.site.name, c.spider.frontier, c.stats and c.stats.get_stats()))
         for c in crawlers
         if c.spider is not None and getattr(c.spider, "frontier", None) is not None
     ]

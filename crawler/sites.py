@@ -116,13 +116,20 @@ class Site:
         search = self.search
         if search is not None:
             search = dataclasses.replace(search, url=search.url.replace("{base}", base))
+        # {base} URLs are on base_url's host; a URL written out whole (a second local
+        # portal: one run has one base_url) keeps its own, else its start page is offsite.
+        urls = [*self.start_urls, *self.sitemaps, *self.feeds]
+        urls += [search.url] if search is not None else []
+        hosts = [_host(u) for u in urls if "{base}" not in u]
+        if not hosts or any("{base}" in u for u in urls):
+            hosts.insert(0, _host(base))
         return dataclasses.replace(
             self,
             start_urls=sub(self.start_urls),
             sitemaps=sub(self.sitemaps),
             feeds=sub(self.feeds),
             search=search,
-            allowed_domains=(_host(base),),
+            allowed_domains=tuple(dict.fromkeys(h for h in hosts if h)),
         )
 
 

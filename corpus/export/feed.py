@@ -18,6 +18,7 @@ from corpus.export import manifest, records, writers
 from corpus.export.folder import Entry, Folder, State
 from corpus.export.mirror import mirror
 from corpus.export.schema import SCHEMA_VERSION
+from corpus.inputcheck import shown
 from corpus.store import Store, now
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def _deliver(store: Store, folder: Folder, state: State, fmt: str, gzip: bool) -
             first = writers.next_free(folder.out, fmt, delivered.values())
             pairs = writers.assign(fmt, items, first, delivered, gzip=gzip)
             commit = state.commits + 1
-            header = {"at": now(), "corpus_id": store.corpus_id, "dest": str(folder.out)}
+            header = {"at": now(), "corpus_id": store.corpus_id, "dest": shown(folder.out)}
             folder.write_segment(commit, header, [e for _, e in pairs])
             writers.write(
                 folder.out, folder.tmp, fmt, pairs, lambda i: records.read_record(conn, i)

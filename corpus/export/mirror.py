@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from corpus.export.folder import Entry, State
+from corpus.inputcheck import shown
 from corpus.store import Store, now, rollback
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def mirror(store: Store, state: State, out: Path, delivered: Mapping[str, Entry]
     rows = [
         (
             state.dest_id,
-            str(out),
+            shown(out),  # informational: a folder name that is not UTF-8 cannot be stored
             state.format,
             e.id,
             e.version,
@@ -58,7 +59,7 @@ def mirror(store: Store, state: State, out: Path, delivered: Mapping[str, Entry]
             f"the export to {out} is complete, but {store.path} could not record it ({exc});"
             " the next export of that folder records it"
         )
-        log.warning("%s", message)
+        log.debug("%s", message)  # the caller shows it (it was printed twice on stderr)
         return message
     finally:
         conn.execute("PRAGMA busy_timeout = 30000")

@@ -39,6 +39,7 @@ class Link:
     block: int = 0  # the enclosing list/table/div (links of one block share it); 0: unknown
 
 
+_CARDS = 3  # sibling blocks of one tag and class that make a list of cards
 _BLOCKS = frozenset({"ul", "ol", "dl", "table", "tbody", "div", "section", "nav", "td", "form"})
 
 
@@ -50,6 +51,12 @@ def _block(a: etree._Element, alive: list[etree._Element]) -> int:
         el = el.getparent()
     if el is None:
         return 0
+    # A list of cards (div.news-item x N, one headline each): the list is the block.
+    parent = el.getparent()
+    if parent is not None and parent.tag in _BLOCKS:
+        kind = (el.tag, el.get("class"))
+        if sum(1 for s in parent if (s.tag, s.get("class")) == kind) >= _CARDS:
+            el = parent
     alive.append(el)
     return id(el)
 
@@ -190,7 +197,9 @@ def _stem_re(first_url: str) -> re.Pattern[str]:
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    stem = re.sub(r"_\d+$", "", stem)
+    # A page number is short: `c_1125585113.htm` (xinhua) or `newsDetail_forward_4629448` is
+    # an article id, and its parts are `c_1125585113_2.htm`, not every `c_<id>.htm` it links.
+    stem = re.sub(r"_\d{1,2}$", "", stem)
     prefix = re.escape(path_end[0] + "/" + stem) if len(path_end) == 2 else re.escape(stem)
     suffix = re.escape("." + ext) if ext else ""
     return re.compile(rf"^{prefix}_(\d+){suffix}$")
@@ -221,7 +230,7 @@ def next_part(
             labelled = labelled or link.url
         elif m and wanted:
             labelled = labelled or link.url
-        elif m:
+        elif m and int(m.group(1)) <= part + 1:  # a pager's next page, not an id
             numbered.append((int(m.group(1)), link.url))
     if labelled:
         return labelled

@@ -108,6 +108,11 @@ def test_a_bad_crawl_state(tmp_path: Path, kind: str) -> None:
         ('ROBOTSTXT_OBEY = "no"', "ROBOTSTXT_OBEY must be bool"),
         ("DOWNLOAD_DELAY = nan", "DOWNLOAD_DELAY must be"),
         ('download_delay = 1', "not a Scrapy setting name"),
+        # 0 requests at a time: the crawl never downloads and `run` hangs until killed
+        ("CONCURRENT_REQUESTS_PER_DOMAIN = 0", "CONCURRENT_REQUESTS_PER_DOMAIN must be 1 or more"),
+        ("CONCURRENT_REQUESTS = -1", "CONCURRENT_REQUESTS must be 1 or more"),
+        ("DEPTH_LIMIT = -5", "DEPTH_LIMIT must be 0 or more"),  # crawled 0 pages, exit 0
+        ("DOWNLOAD_DELAY = -1.5", "DOWNLOAD_DELAY must be 0 or more"),
     ],
 )
 def test_a_bad_scrapy_value_is_refused(tmp_path: Path, scrapy: str, message: str) -> None:

@@ -106,6 +106,20 @@ def test_moved_folder_carries_on(store: Store, tmp_path: Path) -> None:
     assert export(store, "txt", tmp_path / "after").first_number == 1
 
 
+@pytest.mark.parametrize("fmt", ["txt", "jsonl", "parquet"])
+def test_a_folder_name_that_is_not_utf8_is_exported_to(
+    store: Store, tmp_path: Path, fmt: str
+) -> None:
+    """The folder's path is written into its log and the corpus's copy: a name from another
+    system (Latin-1 bytes) failed with "not valid UTF-8" after creating the folder."""
+    add(store, A, "援疆正文一")
+    out = tmp_path / os.fsdecode(b"caf\xe9")
+    assert export(store, fmt, out).written == 1
+    assert export(store, fmt, out).written == 0
+    [dest] = [r[0] for r in store.conn.execute("SELECT DISTINCT dest FROM exports")]
+    assert dest.endswith("/caf\\xe9")  # shown with an escape, as ingest shows such names
+
+
 def test_foreign_files_are_never_touched(store: Store, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

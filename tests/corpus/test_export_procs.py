@@ -138,7 +138,7 @@ def test_kills_while_another_process_holds_the_write_lock(
         _kill_during(corpus, "txt", out, trigger, 0.0)
     proc = _export(corpus, "txt", out)
     assert proc.returncode == 0, proc.stderr
-    assert "could not record it" in proc.stderr  # the corpus's copy waits for the lock
+    assert proc.stderr.count("could not record it") == 1, proc.stderr  # said once
     _same_as_reference(out, reference["txt"])
     write_lock.kill()
     write_lock.wait(timeout=30)

@@ -77,10 +77,22 @@ def test_symlinks_are_not_followed_unless_asked(tmp_path: Path) -> None:
     # are one document (one canonical file URL); the own file is the other
 
 
-def _warc(path: Path) -> None:
+def test_a_symlink_loop_is_walked_once_when_following(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "own.html").write_bytes(_html("援疆新闻内", "山西援疆干部在昌吉工作。"))
+    (folder / "sub" / "a.html").write_bytes(_html("援疆新闻外", "新疆喀什援疆项目推进。"))
+    (folder / "sub" / "back").symlink_to(folder)  # a loop: in/sub/back/sub/back/...
+    proc = _ingest(tmp_path / "a.db", "--follow-symlinks", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert "from 2 files (0 already ingested)" in proc.stdout, proc.stdout
+    assert len(_urls(tmp_path / "a.db")) == 2
+
+
+def _warc(path: Path, *, gzip: bool = True) -> None:
     """warcinfo, then request/response pairs: list pages (skipped by ingest) and articles."""
     with path.open("wb") as fh:
-        writer = WARCWriter(fh, gzip=True)
+        writer = WARCWriter(fh, gzip=gzip)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
         for i in range(6):
             kind = "list" if i % 3 == 0 else "article"
@@ -95,19 +107,22 @@ def _warc(path: Path) -> None:
             ))  # fmt: skip
 
 
-def test_a_warc_cut_anywhere_is_detected(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".warc.gz", ".warc"])
+def test_a_warc_cut_anywhere_is_detected(tmp_path: Path, suffix: str) -> None:
     """Every cut that is not exactly between two records (where the file is a valid,
     shorter WARC) raises InputError: inside skipped records, inside record headers, inside
-    the gzip trailer."""
-    full = tmp_path / "full.warc.gz"
-    _warc(full)
+    the gzip trailer; an uncompressed WARC the same, and read whole when it is complete."""
+    full = tmp_path / f"full{suffix}"
+    _warc(full, gzip=suffix.endswith(".gz"))
     data = full.read_bytes()
     with full.open("rb") as fh:
         records = ArchiveIterator(fh)
-        boundaries = {records.get_record_offset() for _ in records}
+        starts = {records.get_record_offset() for _ in records} | {len(data)}
+    # the blank lines (CRLF CRLF) that close an uncompressed record end it as well
+    boundaries = {b - k for b in starts for k in range(5)} if suffix == ".warc" else starts
     want = [i.page.url for i in read(Source(full, "warc", "x"))]
     assert len(want) == 4
-    cut_file = tmp_path / "cut.warc.gz"
+    cut_file = tmp_path / f"cut{suffix}"
     checked = 0
     for cut in range(1, len(data), 3):
         if cut in boundaries:
@@ -117,6 +132,23 @@ def test_a_warc_cut_anywhere_is_detected(tmp_path: Path) -> None:
             list(read(Source(cut_file, "warc", "x")))
         checked += 1
     assert checked > 1000
+
+
+def test_a_complete_uncompressed_warc_is_read_and_marked_complete(tmp_path: Path) -> None:
+    """warcio leaves the CRLF CRLF closing the last record out of its length: those 4 bytes
+    are not a cut record (a complete .warc exited 1 and was re-read by every ingest)."""
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    _warc(folder / "a.warc", gzip=False)
+    proc = _ingest(tmp_path / "c.db", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert "truncated" not in proc.stderr
+    assert len(_urls(tmp_path / "c.db")) == 4
+    conn = sqlite3.connect(tmp_path / "c.db")
+    assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 1  # complete
+    conn.close()
+    proc = _ingest(tmp_path / "c.db", str(folder))
+    assert proc.returncode == 0 and "1 already ingested" in proc.stdout, proc.stdout
 
 
 def test_a_cut_warc_exits_1_and_its_complete_copy_is_read_later(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ incremental rerun, politeness and safety refusals."""
 from __future__ import annotations
 
 import gzip
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,3 +174,19 @@ def test_a_dry_list_chain_is_not_carried_into_the_next_run(tmp_path: Path) -> No
             counts.append(sum(n - before.get(p, 0) for p, n in srv.portal.hits.items()
                               if p.startswith("/bad/list/")))  # fmt: skip
     assert counts[0] <= 5 and counts[1] <= 5 and counts[2] == 0, counts
+
+
+def test_a_site_that_gives_nothing_is_warned_about(tmp_path: Path) -> None:
+    """Every request failed (nothing listens on the port): the run's summary warns, where it
+    reported 0 pages and no warning (as it did for a start page refused as offsite)."""
+    with socket.socket() as probe:  # a free loopback port, closed again: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stats = crawl(
+        ["test-portal"], base_url=f"http://127.0.0.1:{port}", settings=FAST,
+        sites_dir=SITES_DIR, warc_dir=tmp_path / "warc", state_path=tmp_path / "s.sqlite",
+    )  # fmt: skip
+    assert stats.pages_fetched == 0 and stats.errors > 0
+    [warning] = stats.warnings()
+    assert warning.startswith("test-portal: no page fetched"), warning
+

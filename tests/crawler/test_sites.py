@@ -31,6 +31,21 @@ def test_test_profiles_load_and_resolve_base() -> None:
     assert site.article_re().search("http://127.0.0.1:8765/news/2024/0101/a1.html")
 
 
+def test_a_local_profile_written_out_whole_keeps_its_host(tmp_path: Path) -> None:
+    """One run has one base_url: a second local portal's profile names its URLs whole, and
+    its start page was refused as offsite (the base host replaced its own): 0 pages, no
+    warning."""
+    local = "local = true\narticle_pattern = '/a/\\d+\\.html$'\n"
+    write(tmp_path, "second", f'name = "second"\nstart_urls = ["http://127.0.0.2:8001/news/"]\n{local}')
+    write(tmp_path, "both", f'name = "both"\nstart_urls = ["{{base}}/n/", "http://127.0.0.3:9/n/"]\n{local}')
+    sites = load_sites(tmp_path)
+    second = sites["second"].for_base("http://127.0.0.1:8765")
+    assert second.start_urls == ("http://127.0.0.2:8001/news/",)
+    assert second.domains() == ("127.0.0.2",)
+    both = sites["both"].for_base("http://127.0.0.1:8765")
+    assert both.domains() == ("127.0.0.1", "127.0.0.3")
+
+
 def test_good_profile_defaults(tmp_path: Path) -> None:
     write(tmp_path, "ok-site", GOOD.format(name="ok-site"))
     site = load_sites(tmp_path)["ok-site"]
