@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
@@ -44,8 +45,22 @@ def _numeric_segment(seg: str) -> str:
     return "".join(out)
 
 
+def id_token(seg: str) -> bool:
+    """A short id standing for a whole segment (`7WrNTWHwe39`, `aBajBehSwV`, `x8k2m9q1`):
+    eight or more letters and digits mixed, or letters whose case flips like no word's."""
+    stem = seg.split(".", 1)[0]
+    if len(stem) < 8 or not stem.isascii() or not stem.isalnum() or stem.isdigit():
+        return False
+    if any(c.isdigit() for c in stem):
+        return True
+    return sum(a.islower() and b.isupper() for a, b in pairwise(stem)) >= 2
+
+
 def _word_segment(seg: str) -> str:
     """`c_1129952031.htm` -> `c_\\d+\\.htm`; long mixed tokens (hashes, ids) -> `\\w+`."""
+    if id_token(seg):
+        _, dot, ext = seg.partition(".")
+        return r"\w+" + re.escape(dot + ext)
     out, pos = [], 0
     for m in re.finditer(rf"{_LONG_TOKEN.pattern}|\d+", seg):
         out.append(re.escape(seg[pos : m.start()]))
@@ -139,7 +154,7 @@ def article_score(url: str, anchor: str = "", *, headlines: bool = False) -> int
     ids = [v for k, v in query if _ID_KEY.match(k) and v.isdigit()]
     if _ID.search(tail) or any(len(v) >= 3 for v in ids):
         score += 2
-    elif re.search(r"\d{3,}", segs[-1] if segs else "") or ids:
+    elif ids or (segs and (re.search(r"\d{3,}", segs[-1]) or id_token(segs[-1]))):
         score += 1
     if lower.endswith(ARTICLE_EXTENSIONS):
         score += 1
@@ -163,6 +178,18 @@ def looks_like_article(url: str, anchor: str = "", *, headlines: bool = False) -
 
 
 HEADLINE_BLOCK = 4  # links in a block, most with headline-like anchors: a list of articles
+
+
+def article_blocks(links: list[tuple[int, bool]]) -> set[int]:
+    """Blocks where at least two links, and half of all, are article links (`True`): their
+    other links are likely articles of a shape not met yet (siblings in one list)."""
+    total: Counter[int] = Counter()
+    hits: Counter[int] = Counter()
+    for block, is_article in links:
+        if block:
+            total[block] += 1
+            hits[block] += is_article
+    return {b for b, n in total.items() if hits[b] >= 2 and hits[b] * 2 >= n}
 
 
 def headline_blocks(links: list[tuple[int, str]]) -> set[int]:
@@ -190,26 +217,37 @@ class Evidence:
     title: str
     date: str | None
     text_chars: int
+    headline: bool = False  # the anchor that led here is the page's title or heading
 
     @property
     def confirms(self) -> bool:
         if self.text_chars >= MIN_TEXT:
             return True
-        return bool(self.date and self.title) and self.text_chars >= MIN_DATED_TEXT
+        return bool((self.date or self.headline) and self.title) and (
+            self.text_chars >= MIN_DATED_TEXT
+        )
 
 
-def page_evidence(root: etree._Element, url: str) -> Evidence:
-    """Title, date and main-text length of a parsed page. Prunes the tree: use it last."""
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def page_evidence(root: etree._Element, url: str, anchor: str = "") -> Evidence:
+    """Title, date and main-text length of a parsed page; `anchor`, the text of the link
+    that led here, is checked against its title and headings. Prunes the tree: use it last."""
     title = " ".join(" ".join(root.xpath("//title//text()")).split())[:200]
+    heads = " ".join(root.xpath("//h1//text() | //h2//text()"))
     if not title:
-        title = " ".join(" ".join(root.xpath("//h1//text()")).split())[:200]
+        title = " ".join(heads.split())[:200]
+    head = _squeeze(anchor)
+    headline = len(_CJK.findall(head)) >= 6 and head in _squeeze(f"{title} {heads}")
     run = best_run(root)
     chars = sum(len(line) for line in run.lines)
     found = find_dates(" ".join([*run.before[-8:], *run.lines[:3]]))
     day = found[0].iso if found else None
     if day is None and (from_url := url_date(url)) is not None:
         day = from_url.isoformat()
-    return Evidence(title, day, chars)
+    return Evidence(title, day, chars, headline)
 
 
 # --- the per-site book of shapes --------------------------------------------------------------

@@ -24,6 +24,8 @@ from crawler.discovery import (
     PROBING,
     TRAP,
     ShapeBook,
+    article_blocks,
+    article_score,
     headline_blocks,
     looks_like_article,
     trap_param,
@@ -49,6 +51,7 @@ class Link:
     depth: int
     found_by: str | None = None  # articles: "pattern", "shape" (learned) or "probe"
     deferred: bool = False  # over this run's page budget: noted for the next run, not requested
+    anchor: str = ""  # the link's text (a probe's page is checked against it)
 
     @property
     def requested(self) -> bool:
@@ -63,6 +66,7 @@ class Drift:
     pattern_links: set[str] = field(default_factory=set)  # ... of which the pattern matched
     confirmed: int = 0  # fetched pages whose evidence says "article"
     pattern_confirmed: int = 0  # ... of which the pattern matched
+    refuted_urls: set[str] = field(default_factory=set)  # pages the evidence refuted
 
 
 class Frontier:
@@ -108,34 +112,55 @@ class Frontier:
         gate = self.site.gate_links if gate is None else gate
         links = list(links)
         headlines = headline_blocks([(x.block, x.text) for x in links])
+        roles = [self._role(x, lists, x.block in headlines) for x in links]
+        # a link beside articles in one list is a candidate though its shape is new to us
+        siblings = article_blocks([(x.block, r in (ARTICLE, CANDIDATE)) for x, r in
+                                   zip(links, roles, strict=True)]) | headlines  # fmt: skip
         out: list[Link] = []
-        for link in links:
+        for link, role in zip(links, roles, strict=True):
             url = link.url
-            if self.article_re.search(url):
+            if role is None and link.block in siblings and self._sibling(link):
+                role = CANDIDATE
+            if role is None:
+                continue
+            if role != LIST:
                 self.drift.article_links.add(url)
+                if gate and self._off_topic(link):
+                    continue
+            if role == ARTICLE:
                 self.drift.pattern_links.add(url)
-                if gate and self._off_topic(link):
-                    continue
-                out.append(Link(url, ARTICLE, depth, "pattern"))
-            elif lists and self.list_re is not None and self.list_re.search(url):
-                out.append(Link(url, LIST, depth))
-            elif self._article_looking(link, link.block in headlines):
-                self.drift.article_links.add(url)
-                if gate and self._off_topic(link):
-                    continue
-                out.append(Link(url, CANDIDATE, depth))
+            found_by = "pattern" if role == ARTICLE else None
+            out.append(Link(url, role, depth, found_by, anchor=link.text))
         return out
 
-    def _article_looking(self, link: PageLink, headlines: bool) -> bool:
+    def _role(self, link: PageLink, lists: bool, headlines: bool) -> str | None:
+        """ARTICLE (the pattern), LIST, CANDIDATE (looks like an article, or its shape was
+        learned) or None."""
+        if self.article_re.search(link.url):
+            return ARTICLE
+        if lists and self.list_re is not None and self.list_re.search(link.url):
+            return LIST
+        if not self._discoverable(link.url):
+            return None
+        if self.book.role(url_shape(link.url)) == LEARNED:
+            return CANDIDATE
+        return CANDIDATE if looks_like_article(link.url, link.text, headlines=headlines) else None
+
+    def _discoverable(self, url: str) -> bool:
         if not self.site.discover:
             return False
         try:
-            host = (urlsplit(link.url).hostname or "").lower()
+            host = (urlsplit(url).hostname or "").lower()
         except ValueError:
             return False
-        if not host_allowed(host, self.domains):
+        return host_allowed(host, self.domains)
+
+    def _sibling(self, link: PageLink) -> bool:
+        """In a list of articles: a link of some shape (not a list or junk name, not a bare
+        short anchor) on an allowed host."""
+        if not self._discoverable(link.url):
             return False
-        return looks_like_article(link.url, link.text, headlines=headlines)
+        return article_score(link.url, link.text, headlines=True) >= 1
 
     def _off_topic(self, link: PageLink) -> bool:
         if not link_terms(link, self.site.topic_terms):
@@ -157,7 +182,9 @@ class Frontier:
             self.stat("trap/shape-found")
             log.warning(
                 "%s: list pages shaped %s%s keep giving no new article: treated as a trap",
-                self.site.name, shape[0], shape[1],
+                self.site.name,
+                shape[0],
+                shape[1],
             )
 
     # --- admission ------------------------------------------------------------------------
@@ -236,12 +263,12 @@ class Frontier:
         shape = url_shape(link.url)
         role = self.book.role(shape)
         if role == LEARNED:
-            return Link(link.url, ARTICLE, link.depth, "shape")
+            return Link(link.url, ARTICLE, link.depth, "shape", anchor=link.anchor)
         if role != PROBING:
             self.stat("discover/refused-shape")
             return None
         if self.probes < self.site.max_probes and self.book.may_probe(shape):
-            return Link(link.url, ARTICLE, link.depth, "probe")
+            return Link(link.url, ARTICLE, link.depth, "probe", anchor=link.anchor)
         if self.probes >= self.site.max_probes:
             self.stat("budget/probes")
         if self.held_count < HELD_MAX:
@@ -252,17 +279,29 @@ class Frontier:
         return None
 
     def verdict(self, url: str, confirmed: bool, found_by: str | None) -> list[Link]:
-        """Count a fetched page's evidence for its shape; links released by the outcome."""
+        """Count a fetched page's evidence for its shape; the held links its outcome
+        releases, to offer to `admit` (learned: as articles; still probing: one more)."""
         self.drift.confirmed += confirmed
+        if not confirmed:
+            self.drift.refuted_urls.add(url)
         if found_by == "pattern":
             self.drift.pattern_confirmed += confirmed
         shape = url_shape(url)
-        role = self.book.verdict(shape, confirmed)
+        return self._release(shape, self.book.verdict(shape, confirmed))
+
+    def probe_failed(self, url: str) -> list[Link]:
+        """A probe's fetch failed: it tells nothing of its shape, but frees its slot for
+        one more of the held links."""
+        shape = url_shape(url)
+        self.book.done(shape)
+        return self._release(shape, self.book.role(shape))
+
+    def _release(self, shape: tuple[str, str], role: str) -> list[Link]:
         held = self.held.get(shape)
         if not held:
             return []
         if role == LEARNED:
-            released = [Link(h.url, ARTICLE, h.depth, "shape") for h in held]
+            released = [dataclasses.replace(h, kind=ARTICLE, found_by="shape") for h in held]
             del self.held[shape]
         elif role == PROBING:
             released = [h for h in held[:1]]
@@ -272,12 +311,6 @@ class Frontier:
             del self.held[shape]
             return []
         self.held_count -= len(released)
-        for link in released:
+        for link in released:  # held links were noted as admitted: offered again, now
             self.requested.discard(canonical_url(link.url))
-        return [
-            link
-            for link in self.admit(
-                Link(r.url, CANDIDATE, r.depth) if r.kind == CANDIDATE else r for r in released
-            )
-            if link.requested
-        ]
+        return released

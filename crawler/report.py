@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.discovery import LEARNED, REFUSED, TRAP
+from crawler.discovery import LEARNED, PROBING, REFUSED, TRAP, url_shape
 
 WARN_SHARE = 0.8  # the pattern matching fewer than this share of article links is drift
 WARN_MIN_LINKS = 5  # ... once there are this many
@@ -18,7 +18,7 @@ WARN_MIN_LINKS = 5  # ... once there are this many
 @dataclass(frozen=True, slots=True)
 class Drift:
     site: str
-    article_links: int  # links on list pages, feeds and sitemaps that look like articles
+    article_links: int  # links on lists, feeds, sitemaps that look like articles (not refused)
     pattern_links: int  # ... of which article_pattern matched
     confirmed: int  # fetched pages whose evidence said "article"
     pattern_confirmed: int  # ... of which article_pattern matched
@@ -78,9 +78,15 @@ def drift_of(site: str, frontier: Any, stats: dict[str, Any] | None = None) -> D
         known = frontier.book.known.items()
         return tuple(sorted(f"{h}{t}" for (h, t), c in known if c.role == role))
 
+    # a link that only looked like an article (a video, an author page: its page or its
+    # shape refused) is not one the pattern should have matched
+    book = frontier.book
+    looked = d.article_links - d.refuted_urls
+    open_roles = (LEARNED, PROBING)
+    articles = d.pattern_links | {u for u in looked if book.role(url_shape(u)) in open_roles}
     return Drift(
         site=site,
-        article_links=len(d.article_links),
+        article_links=len(articles),
         pattern_links=len(d.pattern_links),
         confirmed=d.confirmed,
         pattern_confirmed=d.pattern_confirmed,

@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 
 from crawler import records
 from crawler.archive import Archive
-from crawler.discovery import ShapeBook, page_evidence, url_shape
+from crawler.discovery import LEARNED, ShapeBook, page_evidence, url_shape
 from crawler.frontier import CANDIDATE, Frontier, Link
 from crawler.records import ARTICLE, ARTICLE_KINDS, FEED, LIST, PAGE, PART_KIND, SEARCH, SITEMAP
 from crawler.sites import Site, get_site
@@ -132,6 +132,8 @@ class PortalSpider(Spider):
             SEARCH: self.parse_search,
         }.get(link.kind, self.parse_article)
         meta = {"kind": link.kind, "depth": link.depth, "found_by": link.found_by}
+        if link.found_by == "probe":
+            meta["anchor"] = link.anchor
         return Request(
             link.url,
             callback=callback,
@@ -319,18 +321,23 @@ class PortalSpider(Spider):
         yield from self._follow(released)
 
     def _judge(self, response: Response, tree: Any, kind: str) -> tuple[str, list[Link]]:
-        """Page evidence for pages found by URL shape (kept as articles only if it says so)
-        and for the first pages of each pattern shape (so shapes are learned and drift seen)."""
+        """Page evidence for probes (kept as articles only if it says so), for pages of learned
+        shapes and for the first pages of each pattern shape (so shapes are learned and drift
+        seen). A learned shape stands for the pattern the profile should have had: its pages
+        are kept as the pattern's are (ingest judges them), unless the shape was unlearned."""
         assert self.frontier is not None
         found_by = response.meta.get("found_by")
         if found_by is None or kind == records.URL:
             return kind, []
         if found_by == "pattern" and not self.frontier.book.needs_evidence(response.url):
             return kind, []
-        confirmed = page_evidence(tree, response.url).confirms  # prunes: the tree's last use
+        evidence = page_evidence(tree, response.url, response.meta.get("anchor", ""))
+        confirmed = evidence.confirms  # page_evidence prunes: the tree's last use
         self._stat(f"discover/{found_by}-{'confirmed' if confirmed else 'refuted'}")
         released = self.frontier.verdict(response.url, confirmed, found_by)
-        if found_by != "pattern" and not confirmed:
+        if found_by == "probe" and not confirmed:
+            return PAGE, released
+        if found_by == "shape" and self.frontier.book.role(url_shape(response.url)) != LEARNED:
             return PAGE, released
         return kind, released
 
@@ -391,10 +398,13 @@ class PortalSpider(Spider):
         if held and self.archive is not None:
             self.archive.add(*held)
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("kind", "?")
         self._release(request.meta.get("part_of"))
+        if request.meta.get("found_by") == "probe" and self.frontier is not None:
+            # a probe that fails tells nothing about its shape, but frees its slot
+            yield from self._follow(self.frontier.probe_failed(request.url))
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # refused (counted where it happened): status -1 so it is not re-queued; a
             # refused redirect also settles the URLs that led to it
@@ -413,8 +423,5 @@ class PortalSpider(Spider):
                 self._stat(f"errors/{name}")
             status = 0
         log.debug("fetch failed (%s): %s", failure.value, request.url)
-        if request.meta.get("found_by") == "probe" and self.frontier is not None:
-            # a probe that fails tells nothing about its shape, but frees its slot
-            self.frontier.book.done(url_shape(request.url))
         if self.state is not None and kind != PART_KIND:
             self.state.record_failure(request.url, self.site.name, kind, status)

@@ -169,10 +169,16 @@ class RealPortal:
         art, k = found
         body = art.pages[k]
         if not art.part_paths:  # a real page: keep the crawl on this host
-            local = base.encode()
-            body = _ABS_LINK.sub(lambda m: m[1] + m[2] + local, body)
-            body = _REFRESH.sub(b"", _BASE.sub(b"", body))
+            body = localise(body, base)
         return 200, "text/html", body
+
+
+def localise(body: bytes, base: str) -> bytes:
+    """A real page served on `base`: its absolute links point there, <base href> and meta
+    refreshes (which lead to the original site) are gone."""
+    local = base.encode()
+    body = _ABS_LINK.sub(lambda m: m[1] + m[2] + local, body)
+    return _REFRESH.sub(b"", _BASE.sub(b"", body))
 
 
 class _Handler(BaseHTTPRequestHandler):

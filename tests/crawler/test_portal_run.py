@@ -23,7 +23,7 @@ STALE = r"/old-cms/\d{4}/\d+\.html$"  # the shape the portal used years ago
 PROFILE = """name = "realportal"
 outlet = "测试真实门户"
 local = true
-start_urls = ["{{base}}/channel/"]
+start_urls = ["{{base}}{start}"]
 list_pattern = '{lists}'
 article_pattern = '{articles}'
 topic_gate = false
@@ -69,11 +69,18 @@ def good_pattern(arts: list[Article]) -> str:
 
 
 def crawl_portal(
-    root: Path, portal: RealPortal, *, articles: str, lists: str, runs: int = 1
+    root: Path,
+    portal: RealPortal,
+    *,
+    articles: str,
+    lists: str,
+    runs: int = 1,
+    start: str = "/channel/",
 ) -> Outcome:
     (root / "sites").mkdir(parents=True)
     (root / "sites" / "realportal.toml").write_text(
-        PROFILE.format(lists=lists, articles=articles.replace("'", "\\x27")), encoding="utf-8"
+        PROFILE.format(lists=lists, articles=articles.replace("'", "\\x27"), start=start),
+        encoding="utf-8",
     )
     done, hits = [], []
     with serve(portal) as srv:
