@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from crawler.canon import canonical_url
-from crawler.discovery import (
-    LEARNED,
-    PROBING,
-    TRAP,
-    ShapeBook,
+from crawler.discovery import LEARNED, PROBING, TRAP, ShapeBook
+from crawler.middlewares import host_allowed
+from crawler.records import ARTICLE, LIST
+from crawler.sites import Site
+from crawler.spiders.pagetext import Link as PageLink
+from crawler.spiders.pagetext import link_terms
+from crawler.urlshape import (
     article_blocks,
     article_score,
     headline_blocks,
@@ -31,11 +33,6 @@ from crawler.discovery import (
     trap_param,
     url_shape,
 )
-from crawler.middlewares import host_allowed
-from crawler.records import ARTICLE, LIST
-from crawler.sites import Site
-from crawler.spiders.pagetext import Link as PageLink
-from crawler.spiders.pagetext import link_terms
 
 log = logging.getLogger(__name__)
 CANDIDATE = "candidate"  # crawl-state kind of a held article-looking link, reconsidered later

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.discovery import LEARNED, PROBING, REFUSED, TRAP, url_shape
+from crawler.discovery import LEARNED, PROBING, REFUSED, TRAP
+from crawler.urlshape import url_shape
 
 WARN_SHARE = 0.8  # the pattern matching fewer than this share of article links is drift
 WARN_MIN_LINKS = 5  # ... once there are this many

@@ -125,9 +125,14 @@ class CheckSpider(Spider):
         if len(result.text) < self.min_text:
             problem = problem or "short-text"
         self._note(
-            "article", url, status=response.status, problem=problem,
-            title=result.title.strip(), text_chars=len(result.text),
-            terms=list(result.topic_terms), probe=bool(response.meta.get("probe")),
+            "article",
+            url,
+            status=response.status,
+            problem=problem,
+            title=result.title.strip(),
+            text_chars=len(result.text),
+            terms=list(result.topic_terms),
+            probe=bool(response.meta.get("probe")),
         )
 
     def on_error(self, failure: Failure) -> Iterator[Request]:

@@ -17,23 +17,23 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
-from urllib.parse import quote, urljoin
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from crawler import records
 from crawler.archive import Archive
-from crawler.discovery import LEARNED, ShapeBook, page_evidence, url_shape
+from crawler.discovery import ShapeBook
 from crawler.frontier import CANDIDATE, Frontier, Link
-from crawler.records import ARTICLE, ARTICLE_KINDS, FEED, LIST, PAGE, PART_KIND, SEARCH, SITEMAP
+from crawler.records import ARTICLE, ARTICLE_KINDS, FEED, LIST, PART_KIND, SEARCH, SITEMAP
 from crawler.sites import Site, get_site
 from crawler.spiders import pagetext
+from crawler.spiders.articles import ArticlePages
+from crawler.spiders.sources import DiscoveryPages
 from crawler.state import CrawlState, fresh
 from crawler.warc import FetchRecord, now_iso
 
@@ -42,7 +42,7 @@ DEFAULT_QUERIES = ("援疆",)
 CONDITIONAL_KINDS = (LIST, FEED, SITEMAP)
 
 
-class PortalSpider(Spider):
+class PortalSpider(DiscoveryPages, ArticlePages, Spider):
     name = "portal"
 
     def __init__(
@@ -200,16 +200,6 @@ class PortalSpider(Spider):
             for query in site.search.terms or site.topic_terms or DEFAULT_QUERIES:
                 yield self._search_req(query, 1)
 
-    def _search_req(self, query: str, page: int) -> Request:
-        assert self.site.search is not None
-        url = self.site.search.url.replace("{query}", quote(query)).replace("{page}", str(page))
-        return Request(
-            url,
-            callback=self.parse_search,
-            errback=self.on_error,
-            meta={"kind": SEARCH, "depth": 0, "query": query, "page": page},
-        )
-
     # --- records ----------------------------------------------------------------------
 
     def _record(self, response: Response, kind: str, **fields: Any) -> Iterator[dict[str, Any]]:
@@ -266,137 +256,6 @@ class PortalSpider(Spider):
         return int(response.meta.get("depth", 0)) + 1
 
     # --- callbacks --------------------------------------------------------------------
-
-    def parse_list(self, response: Response) -> Iterator[Any]:
-        if self._not_modified(response):
-            return
-        assert self.frontier is not None
-        tree = pagetext.page_tree(response)
-        found = self.frontier.classify(pagetext.links(tree, response.url), self._depth(response))
-        self.frontier.list_yield(response.url, found)
-        yield from self._then_record(response, LIST, found)
-
-    def parse_article(self, response: Response) -> Iterator[Any]:
-        if self._not_modified(response):
-            return
-        meta = response.meta
-        part = int(meta.get("part", 1))
-        first = meta.get("part_of") or response.url
-        tree = pagetext.page_tree(response)
-        nxt = None
-        if part < self.site.max_parts:
-            nxt = pagetext.next_part(tree, response.url, first, part, meta.get("parts_seen", ()))
-        elif part == self.site.max_parts:
-            self._stat("trap/part-limit")
-        kind, terms, kept, released = PART_KIND, (), None, []
-        if part == 1:
-            kind = meta["kind"] if meta["kind"] in ARTICLE_KINDS else ARTICLE
-            terms = pagetext.page_terms(tree, self.site.topic_terms)  # edits the tree
-            kind, released = self._judge(response, tree, kind)
-            if kind == PAGE:
-                nxt = None  # not an article: its "next page" is not a part
-            else:
-                kept = bool(terms)
-                self._stat("articles/kept" if kept else "articles/skipped")
-        multi = nxt is not None or part > 1
-        yield from self._record(
-            response,
-            kind,
-            part_of=first if multi else None,
-            part=part if multi else None,
-            last_part=nxt is None,
-            topic_terms=terms,
-            kept=kept,
-            found_by=meta.get("found_by") if part == 1 and kind != PAGE else None,
-        )
-        if nxt is not None:
-            seen = (*meta.get("parts_seen", ()), response.url)
-            yield Request(
-                nxt,
-                callback=self.parse_article,
-                errback=self.on_error,
-                meta={"kind": PART_KIND, "part_of": first, "part": part + 1, "parts_seen": seen,
-                      "depth": meta.get("depth", 0)},
-            )  # fmt: skip
-        yield from self._follow(released)
-
-    def _judge(self, response: Response, tree: Any, kind: str) -> tuple[str, list[Link]]:
-        """Page evidence for probes (kept as articles only if it says so), for pages of learned
-        shapes and for the first pages of each pattern shape (so shapes are learned and drift
-        seen). A learned shape stands for the pattern the profile should have had: its pages
-        are kept as the pattern's are (ingest judges them), unless the shape was unlearned."""
-        assert self.frontier is not None
-        found_by = response.meta.get("found_by")
-        if found_by is None or kind == records.URL:
-            return kind, []
-        if found_by == "pattern" and not self.frontier.book.needs_evidence(response.url):
-            return kind, []
-        evidence = page_evidence(tree, response.url, response.meta.get("anchor", ""))
-        confirmed = evidence.confirms  # page_evidence prunes: the tree's last use
-        self._stat(f"discover/{found_by}-{'confirmed' if confirmed else 'refuted'}")
-        released = self.frontier.verdict(response.url, confirmed, found_by)
-        if found_by == "probe" and not confirmed:
-            return PAGE, released
-        if found_by == "shape" and self.frontier.book.role(url_shape(response.url)) != LEARNED:
-            return PAGE, released
-        return kind, released
-
-    def parse_feed(self, response: Response) -> Iterator[Any]:
-        if self._not_modified(response):
-            return
-        assert self.frontier is not None
-        entries = [
-            pagetext.Link(urljoin(response.url, e.url), e.text)
-            for e in pagetext.feed_entries(response.body)
-        ]
-        found = self.frontier.classify(entries, self._depth(response), lists=False)
-        yield from self._then_record(response, FEED, found)
-
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        if self._not_modified(response):
-            return
-        assert self.frontier is not None
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.crawler.settings.getint("AIDCORPUS_MAX_BODY"))
-        root, entries = pagetext.sitemap_entries(body)
-        depth = self._depth(response)
-        links = [pagetext.Link(urljoin(response.url, e.url), e.text) for e in entries]
-        if root == "sitemapindex":
-            found = [Link(link.url, SITEMAP, depth) for link in links]
-            if len(found) > self.site.max_list_pages:
-                self._stat("trap/sitemap-limit")
-                found = found[: self.site.max_list_pages]
-        else:
-            # news sitemaps carry titles; plain ones only URLs, which no gate can judge
-            found = self.frontier.classify([x for x in links if x.text], depth, lists=False)
-            plain = [x for x in links if not x.text]
-            found += self.frontier.classify(plain, depth, lists=False, gate=False)
-        yield from self._then_record(response, SITEMAP, found)
-
-    def parse_search(self, response: Response) -> Iterator[Any]:
-        assert self.site.search is not None and self.frontier is not None
-        if self.site.search.format == "json":
-            urls = [urljoin(response.url, s.strip()) for s in pagetext.json_strings(response.body)]
-        else:
-            tree = pagetext.page_tree(response)
-            urls = [link.url for link in pagetext.links(tree, response.url)]
-        found = [
-            Link(u, ARTICLE, self._depth(response), "pattern")
-            for u in dict.fromkeys(urls)
-            if self.frontier.article_re.search(u)
-        ]
-        yield from self._then_record(response, SEARCH, found)
-        page = int(response.meta.get("page", 1))
-        if found and page < self.site.search.max_pages:
-            yield self._search_req(response.meta["query"], page + 1)
-
-    def _release(self, first: str | None) -> None:
-        """Archive the held pages of the article starting at `first` (its last page came,
-        or a next page failed: what was fetched is kept, the article stays incomplete)."""
-        held = self._parts.pop(first, []) if first is not None else []
-        if held and self.archive is not None:
-            self.archive.add(*held)
 
     def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ import pytest
 from parsel import Selector
 from scrapy.http import Headers, HtmlResponse
 
-from crawler.discovery import headline_blocks
 from crawler.spiders.pagetext import (
     fast_match_terms,
     feed_entries,
@@ -19,6 +18,7 @@ from crawler.spiders.pagetext import (
     page_tree,
     sitemap_entries,
 )
+from crawler.urlshape import headline_blocks
 from extract.topic import match_terms
 
 BASE = "http://www.example.cn/news/2024/0413/"
