@@ -61,9 +61,7 @@ def test_stale_pattern_drift_is_reported(stale: Outcome) -> None:
     assert int(m[1]) >= 0.9 * len(stale.portal.articles)
 
 
-def test_right_pattern_stores_all_and_reports_no_drift(
-    portal: ShapePortal, tmp_path: Path
-) -> None:
+def test_right_pattern_stores_all_and_reports_no_drift(portal: ShapePortal, tmp_path: Path) -> None:
     out = _crawl(tmp_path, portal, good_pattern(portal.articles))
     urls = {out.base + a.path for a in portal.articles}
     assert urls <= set(out.docs), sorted(urls - set(out.docs))
