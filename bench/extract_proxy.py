@@ -162,12 +162,13 @@ def proxy_pages(evaldata: Path) -> list[tuple[str, bytes, str, str, str]]:
 
 
 def proxy_groups() -> dict[str, str]:
-    """Label name -> its group: the round-2 set, or the round-3 tuning or test half (split by
-    site before any rule was changed; rules may only be tuned on the tuning half)."""
+    """Label name -> its group: the round-2 set, or a later round's tuning or test half (split by
+    site before any rule was changed; rules may only be tuned on the tuning halves)."""
     out = {}
     for meta in sorted(PROXY.glob("*.json")):
         rec = json.loads(meta.read_text("utf-8"))
-        out[meta.stem] = f"round 3, {rec['half']} half" if rec.get("half") else "round 2 set"
+        half = rec.get("half")
+        out[meta.stem] = f"round {rec.get('round', 3)}, {half} half" if half else "round 2 set"
     return out
 
 
