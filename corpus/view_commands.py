@@ -45,7 +45,13 @@ def add_parsers(command: Factory, db: Callable[[argparse.ArgumentParser], None])
     p = command("search", "full-text search of titles and texts (Chinese, trigram index)",
                 cmd_search)  # fmt: skip
     db(p)
-    p.add_argument("query", nargs="+", metavar="WORD", help="all words must occur")
+    p.add_argument(
+        "query",
+        nargs="+",
+        metavar="WORD",
+        help='all words must occur; "a phrase" in quotes is one word; -WORD or NOT WORD'
+        " leaves out documents holding it (put -- before a query starting with -)",
+    )
     p.add_argument("--outlet", help="only outlets (or site profiles) whose name contains this")
     p.add_argument("--province", help="only reports naming this sending province, e.g. 山西")
     p.add_argument("--since", metavar="DATE", help="published on or after (YYYY[-MM[-DD]])")
@@ -85,7 +91,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from corpus.search import Filters, check_date, search
+    from corpus.search import Filters, check_date, parse_query, search
 
     try:
         filters = Filters(
@@ -99,8 +105,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
     query = " ".join(args.query)
-    if not query.split():
-        raise UserError("the search query is empty")
+    try:
+        parse_query(query)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     with Store.open(args.db) as store:
         hits = search(store, query, filters, limit=args.limit, progress=_say)
     return emit((h.row() for h in hits), args.format, SEARCH_COLUMNS,
