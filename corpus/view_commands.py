@@ -6,6 +6,7 @@ Each parses nothing itself: corpus/cli.py builds the parsers with `add_parsers`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -74,11 +75,31 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def config_runs_dir(db: Path) -> Path | None:
+    """The run configuration's runs_dir when that configuration's [corpus] db is `db`:
+    `aidcorpus run` writes its stats there (data/runs by default), not beside the database."""
+    import tomllib
+
+    from corpus.cliopts import CONFIG_ENV, DEFAULT_CONFIG, DEFAULT_DB_IN_CONFIG
+
+    config = Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        named = config.parent / data.get("corpus", {}).get("db", DEFAULT_DB_IN_CONFIG)
+        runs = config.parent / data.get("runs_dir", "data/runs")
+        same = named.resolve() == db.resolve()
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    return runs if same and runs.is_dir() else None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from corpus.report import write_report
 
     db = Path(args.db)
     runs = Path(args.runs) if args.runs else db.parent / "runs"
+    if not args.runs and not runs.is_dir():
+        runs = config_runs_dir(db) or runs
     if args.runs and not runs.is_dir():
         raise UserError(f"no run stats folder at {runs}")
     out = Path(args.out)

@@ -118,3 +118,20 @@ def test_chart_layout_fixes_seen_in_the_screenshot() -> None:
           "phrase": "p", "value": "67", "unit": "名", "title": "t", "url": "u"}], "p"
     )  # fmt: skip
     assert history is not None and history["layer"][0]["encoding"]["x"]["scale"]["padding"] > 0
+
+
+def test_report_finds_the_run_stats_where_the_run_config_put_them(
+    demo_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A config with db = "corpus.db" has `aidcorpus run` write stats to data/runs (the
+    runs_dir default), not beside the database: the report looked only beside it."""
+    import shutil
+
+    shutil.copy(demo_corpus / "corpus.db", tmp_path / "corpus.db")
+    shutil.copytree(demo_corpus / "runs", tmp_path / "data" / "runs")
+    (tmp_path / "aidcorpus.toml").write_text('[corpus]\ndb = "corpus.db"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AIDCORPUS_CONFIG", raising=False)
+    assert main(["report", "--db", "corpus.db", "--out", "rep"]) == 0
+    page = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
+    assert "from run stats in data/runs" in page and "demo-shanxi" in page
