@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,16 +21,8 @@ URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
-def prefix() -> Iterator[str]:
-    client = redis.Redis.from_url(URL, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    name = f"aidcorpus-test-{uuid.uuid4().hex}"
-    yield name
-    for key in client.scan_iter(match=name + ":*", count=1000):
-        client.delete(key)
+def prefix(redis_namespace: str) -> str:
+    return redis_namespace  # tests/conftest.py: the real Redis, keys deleted after
 
 
 class Counting(Handler):
