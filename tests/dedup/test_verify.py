@@ -44,5 +44,5 @@ def test_facts_drop_counters_and_keep_order() -> None:
 def test_figure_and_place_changes_are_conflicts() -> None:
     old = split_clauses("山西省第四批援疆干部共67名抵达阜康市。项目总投资2亿元。", 1)
     new = split_clauses("河北省第五批援疆干部共105名抵达阜康市。项目总投资2亿元。", 1)
-    assert template_conflicts(old, new) == ("山西 → 河北", "四 → 五", "67 → 105")
+    assert template_conflicts(old, new) == ("山西 → 河北", "第四批 → 第五批", "67名 → 105名")
     assert template_conflicts(old, old) == ()
