@@ -23,7 +23,7 @@ from dedup.passages import Clause
 from dedup.written import CN_DIGITS as _CN_DIGITS
 from dedup.written import NUM_CHARS as _NUM_CHARS
 from dedup.written import NUM_RUN as _NUM_RUN
-from dedup.written import as_written
+from dedup.written import as_written, moved_points
 
 MIN_CONTAINED = 150  # shingles: containment alone merges only documents at least this long
 
@@ -269,16 +269,17 @@ def conflicts_between(old: Facts, new: Facts) -> tuple[str, ...]:
     written_a = dict(zip(old.views, old.texts, strict=True))
     written_b = dict(zip(new.views, new.texts, strict=True))
     pairs: list[tuple[str, str]] = []
+    conflicts: list[str] = []
     for tag, i1, i2, j1, j2 in _opcodes(sa, sb):
         if tag == "equal":
             for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-                if va[i] != vb[j] and _anchored(va, vb, i, j, sa[i]):
-                    pairs.append((va[i], vb[j]))
+                if va[i] != vb[j]:
+                    if _anchored(va, vb, i, j, sa[i]):
+                        pairs.append((va[i], vb[j]))
+                else:  # one view; the texts may still place a decimal point otherwise
+                    conflicts += moved_points(old.texts[i], new.texts[j])
         elif tag == "replace":
             pairs += _pair_up(va[i1:i2], vb[j1:j2])
-    conflicts: list[str] = []
     for a, b in pairs:
-        for conflict in _char_conflicts(a, b, written_a.get(a, ""), written_b.get(b, "")):
-            if conflict not in conflicts:
-                conflicts.append(conflict)
-    return tuple(conflicts)
+        conflicts += _char_conflicts(a, b, written_a.get(a, ""), written_b.get(b, ""))
+    return tuple(dict.fromkeys(conflicts))
