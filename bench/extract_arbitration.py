@@ -30,10 +30,8 @@ bench/results/extract_arbitration.md.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +41,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import extract_proxy as proxy
+from benchio import evaldata_main
 from extract_eval import FULL_TEXT, PEERS, _load, _markup, _safe, bigrams, f1
 
 from extract import Article, Page, density, extract_page, extractor
@@ -50,7 +49,6 @@ from extract.boilerplate import simplified_lines
 from extract.density import ARTICLE_MIN, CHROME_MARKS, CONTEXT, Run, _best_run, ruled, values
 from extract.segments import Segment, headline_path, prune, segments
 
-ROOT = Path(__file__).resolve().parents[1]
 SELECT = ("dev", "round 2 set", "round 3, tune half", "round 4, tune half")
 TEST = ("round 3, test half", "round 4, test half")
 
@@ -341,21 +339,7 @@ def _report(rows: list[dict], families: dict[str, dict[str, list[float]]]) -> st
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--evaldata", type=Path, default=ROOT / ".." / "shared" / "evaldata")
-    ap.add_argument(
-        "--out", type=Path, default=ROOT / "bench" / "results" / "extract_arbitration.md"
-    )
-    args = ap.parse_args(argv)
-    if not (args.evaldata / "extract").is_dir():
-        print(f"no evaldata at {args.evaldata}", file=sys.stderr)
-        return 2
-    text = evaluate(args.evaldata)
-    tmp = args.out.with_suffix(".md.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, args.out)
-    print(text)
-    return 0
+    return evaldata_main(__doc__, "extract_arbitration.md", evaluate, argv)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,7 @@ bench/results/extract.md (atomic replace).
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import re
 import sys
 import time
@@ -28,13 +26,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import trafilatura
+from benchio import evaldata_main
 from lxml import html as lxml_html
 
 from extract import Article, Page, extract_page
 from extract.boilerplate import leaked
 from extract.decode import decode_html, split_cleaneval_header
 
-ROOT = Path(__file__).resolve().parents[1]
 FULL_TEXT = ("human-full-text", "regression-fixture-full-text")
 # News portals (not their bbs/blog sections). General host rule, no page ids.
 _PORTAL_RE = re.compile(
@@ -388,20 +386,7 @@ def _report(systems, scores, leaks, leak_rules, n_gold, titles, dates, speed, ex
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--evaldata", type=Path, default=ROOT / ".." / "shared" / "evaldata")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract.md")
-    args = ap.parse_args(argv)
-    if not (args.evaldata / "extract").is_dir():
-        print(f"no evaldata at {args.evaldata}", file=sys.stderr)
-        return 2
-    report = evaluate(args.evaldata)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".md.tmp")
-    tmp.write_text(report, encoding="utf-8")
-    os.replace(tmp, args.out)
-    print(report)
-    return 0
+    return evaldata_main(__doc__, "extract.md", evaluate, argv)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ not change while we iterate on our extractor.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchio import evaldata_main
 from extract_eval import PEERS, _markup, _safe, f1
 
 from extract import Article, Page, extract_page
@@ -231,19 +231,7 @@ def report(evaldata: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--evaldata", type=Path, default=ROOT / ".." / "shared" / "evaldata")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract_proxy.md")
-    args = ap.parse_args(argv)
-    if not (args.evaldata / "extract").is_dir():
-        print(f"no evaldata at {args.evaldata}", file=sys.stderr)
-        return 2
-    text = report(args.evaldata)
-    tmp = args.out.with_suffix(".md.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, args.out)
-    print(text)
-    return 0
+    return evaldata_main(__doc__, "extract_proxy.md", report, argv)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ once, per-host politeness held across both, the crawl state shared between them.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_two_processes_fetch_every_article_once_and_stay_polite(
         starts = [t for t, p in zip(srv.starts, srv.paths, strict=True) if p != "/robots.txt"]
         spans = [b - a for a, b in zip(starts, starts[4:], strict=False)]
         assert min(spans) >= 3 * delay, sorted(spans)[:6]
-        gaps = sorted(b - a for a, b in zip(starts, starts[1:], strict=False))
+        gaps = sorted(b - a for a, b in itertools.pairwise(starts))
         assert gaps[len(gaps) // 2] >= delay * 0.9, gaps[:6]  # the median gap: one delay
         # each process wrote its own WARC files, in its own folder
         folders = {Path(f).parent for s in first for f in s.warc_files}
