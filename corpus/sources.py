@@ -55,6 +55,7 @@ class Input:
     page: Page
     parts: tuple[Page, ...] = ()
     status: int = 200  # HTTP status of a WARC response
+    offset: int = -1  # bytes of its WARC file read up to it: progress within one big file
 
 
 WATCH_GAP = 4.0  # seconds between scans of a watched folder where nothing new appears
@@ -318,7 +319,7 @@ def _read_warc(path: Path) -> Iterator[Input]:
                 if meta.part_of and found.status == 200:
                     parts.setdefault(meta.part_of, []).append((meta.part or 1, found.page))
                     continue
-                yield found
+                yield replace(found, offset=fh.tell())
             size = path.stat().st_size
             last = records.get_record_offset()
             end = last + (records.get_record_length() or 0)
