@@ -23,6 +23,7 @@ import os
 import socket
 import time
 import uuid
+import warnings
 from collections import deque
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -124,6 +125,17 @@ class SharedDupeFilter(RFPDupeFilter):
         return self.fingerprinter.fingerprint(request).hex()
 
 
+class _SchedulerStats:
+    """The stats collector as scrapy-redis's scheduler calls it: it still passes `spider=`,
+    which Scrapy deprecated, and every shared crawl printed the warning on stderr."""
+
+    def __init__(self, stats: Any) -> None:
+        self._stats = stats
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Any = None) -> None:
+        self._stats.inc_value(key, count, start)
+
+
 class SharedScheduler(Scheduler):
     """scrapy-redis's scheduler, with rounds, liveness and a coordinated close."""
 
@@ -131,6 +143,7 @@ class SharedScheduler(Scheduler):
     def from_crawler(cls, crawler: Crawler) -> SharedScheduler:
         scheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
+        scheduler.stats = _SchedulerStats(crawler.stats)
         scheduler.member = member_id()
         scheduler.local = deque()
         scheduler.busy = True
@@ -142,7 +155,11 @@ class SharedScheduler(Scheduler):
         return scheduler
 
     def open(self, spider: Any) -> None:
-        super().open(spider)
+        with warnings.catch_warnings():
+            # scrapy-redis logs "Resuming crawl" through the deprecated Spider.log() when
+            # a process joins a round; the line below says the same without the warning.
+            warnings.simplefilter("ignore", ScrapyDeprecationWarning)
+            super().open(spider)
         self.members_key = self.queue.key.rsplit(":", 1)[0] + ":members"
         keys = [self.members_key, self.queue.key, self.df.key]
         alive = self.server.eval(_JOIN, 3, *keys, self.member, 1, MEMBER_TTL)

@@ -167,6 +167,7 @@ def test_run_with_two_crawl_processes_and_the_shared_index(tmp_path: Path, prefi
         proc = subprocess.run([aidcorpus, "run", "--config", str(config)],
                               capture_output=True, text=True, timeout=300)  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Warning" not in proc.stderr, proc.stderr[-3000:]  # quiet, as cron wants
     articles = {article_path(i) for i in portal.articles()}
     assert all(portal.hits.get(p) == 1 for p in articles)
     folders = {p.parent.name for p in (tmp_path / "data" / "warc").rglob("*.warc.gz")}
