@@ -46,11 +46,19 @@ class Snapshot:
             f" {self.duplicates} dup, {self.dropped} dropped"
         )
 
+    def files(self) -> str:
+        # While a crawl is still writing files (run, ingest --watch) there is no total.
+        if not self.files_total:
+            return f"{self.files_done} files so far"
+        return f"{self.files_done}/{self.files_total} files"
+
     def line(self) -> str:
+        if not self.files_total:
+            return f"{self.files()}, {self.counts()}"
         share = self.bytes_done / self.bytes_total if self.bytes_total else 0.0
         eta = self.eta()
         return (
-            f"{self.files_done}/{self.files_total} files ({share:.0%}), {self.counts()},"
+            f"{self.files()} ({share:.0%}), {self.counts()},"
             f" ETA {_clock(eta) if eta is not None else '?'}"
         )
 
@@ -117,12 +125,14 @@ class BarProgress:
 
     def update(self, snap: Snapshot, *, final: bool = False) -> None:
         fields = {
-            "files": f"{snap.files_done}/{snap.files_total} files",
+            "files": snap.files(),
             "counts": snap.short_counts(),
         }
         if self.task is None:
             self.bar.start()
-            self.task = self.bar.add_task("ingest", total=max(snap.bytes_total, 1), **fields)
+            # No total while files keep coming: rich shows a pulsing bar and no ETA.
+            total = snap.bytes_total or None
+            self.task = self.bar.add_task("ingest", total=total, **fields)
         self.bar.update(self.task, completed=snap.bytes_done, **fields)
 
     def close(self) -> None:

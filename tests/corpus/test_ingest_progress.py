@@ -123,3 +123,22 @@ def test_bar_on_an_80_column_terminal_keeps_share_files_and_eta_whole(
     shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", term.getvalue())
     assert re.search(r"25% 1/4 files ETA (-:--:--|\d:\d\d:\d\d) 1234 pages", shown), shown
     assert "stored, 30 dup, 4 dropped" in shown and "…" not in shown  # counts wrap, whole
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_files_still_coming_show_no_false_total(
+    seeds_dir: Path, tmp_path: Path, terminal: bool
+) -> None:
+    # ingest while a crawl writes (run, ingest --watch): no total is known, so no "0/0
+    # files (0%)" and no ETA; the files read so far and the counts instead.
+    out = Terminal() if terminal else io.StringIO()
+    progress = BarProgress(out) if terminal else LineProgress(out, every=0)
+    with Store.open(tmp_path / "c.db", create=True) as store:
+        stats = ingest_paths(store, [seeds_dir], progress=progress, idle=0.1)
+    progress.close()
+    shown = out.getvalue()
+    assert stats.stored == 5
+    assert "0/0" not in shown and "/0 files" not in shown
+    if not terminal:
+        last = shown.splitlines()[-1]
+        assert last.startswith("5 files so far, 5 pages") and "ETA" not in last
