@@ -40,8 +40,8 @@ class CrawlError(RuntimeError):
 class CrawlStats:
     sites: tuple[str, ...]
     pages_fetched: int  # responses archived (lists, articles, parts, feeds, ...)
-    articles_kept: int  # articles whose title/body matched topic terms
-    articles_skipped: int  # archived too, but off-topic
+    articles_kept: int  # articles the topic gate keeps (terms matched, or no gate)
+    articles_skipped: int  # archived too, but off-topic where a topic gate is on
     articles_seen: int  # not requested: archived whole within refresh_after_days
     not_modified: int  # 304 answers to conditional requests
     errors: int
@@ -55,11 +55,17 @@ class CrawlStats:
     counters: dict[str, int] = field(default_factory=dict)  # every namespaced stats key
     drift: tuple[dict[str, Any], ...] = ()  # per site: crawler.report.Drift as a dict
     log_file: str | None = None  # Scrapy's log of this crawl, when written to a file
+    gated: bool = True  # a topic gate was on for some site: off-topic articles are counted
 
     def summary(self) -> str:
+        articles = (
+            f"articles kept {self.articles_kept} / off-topic {self.articles_skipped}"
+            if self.gated
+            else f"{self.articles_kept} articles (topic gate off)"
+        )
         return (
-            f"crawl {', '.join(self.sites)}: {self.pages_fetched} pages, articles kept"
-            f" {self.articles_kept} / off-topic {self.articles_skipped}; {self.articles_seen}"
+            f"crawl {', '.join(self.sites)}: {self.pages_fetched} pages, {articles};"
+            f" {self.articles_seen}"
             f" article links not refetched (archived before or linked twice);"
             f" 304 {self.not_modified}, errors {self.errors},"
             f" refused {self.refused}, {len(self.warc_files)} WARC file(s), {self.elapsed_s:.1f}s"
@@ -222,6 +228,7 @@ def merge_stats(stats: list[CrawlStats]) -> CrawlStats:
         # each process reports the drift it saw: the first report per site stands
         drift=tuple({d.get("site"): d for s in reversed(stats) for d in s.drift}.values()),
         log_file=stats[0].log_file,
+        gated=any(s.gated for s in stats),
         **summed,
     )
 
@@ -429,6 +436,7 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
         "counters": {k: v for k, v in sorted(counters.items()) if "/" in k},
         "drift": drift,
         "log_file": spec.get("log_file"),
+        "gated": counters.get("articles/gated-sites", 0) > 0,
     }
     state.finish_run(run_id, result)
     state.close()

@@ -71,6 +71,9 @@ AIDCORPUS_ALLOWED_ADDRESSES: list[str] = []  # non-public addresses/networks let
 AIDCORPUS_SITES_DIR = ""  # `scrapy crawl portal -a site=NAME`: profiles (default built-in)
 AIDCORPUS_BASE_URL = ""  # ... and the base URL of a local profile
 AIDCORPUS_REFRESH_AFTER_DAYS = 0  # > 0 overrides every profile's refresh_after_days
+# the topic gate ingest will apply (auto and on: gated; off: not), unless a profile's own
+# topic_gate says: articles are counted kept / off-topic only where a gate is on
+AIDCORPUS_TOPIC_GATE = "auto"
 URLLENGTH_LIMIT = 1000
 HTTPERROR_ALLOWED_CODES = [304]  # conditional requests: the spider records a 304
 

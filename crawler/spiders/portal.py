@@ -65,6 +65,7 @@ class PortalSpider(Spider):
         self.archive: Archive | None = None
         self.frontier: Frontier | None = None
         self.yield_items = True
+        self.gated = True  # a topic gate applies to this site's articles (from_crawler)
         # pages of a multi-page article, held until its last page: archived together, they
         # land in one WARC file (files rotate between flushes; ingest stitches per file)
         self._parts: dict[str, list[FetchRecord]] = {}
@@ -85,6 +86,8 @@ class PortalSpider(Spider):
         )
         if spider.site.local:  # before Scrapy freezes the settings: the guard lets it through
             settings.set("AIDCORPUS_ALLOW_LOCAL", True, priority="spider")
+        own = spider.site.topic_gate
+        spider.gated = own if own is not None else settings.get("AIDCORPUS_TOPIC_GATE") != "off"
         days = settings.getfloat("AIDCORPUS_REFRESH_AFTER_DAYS")
         if days > 0:
             spider.site = dataclasses.replace(spider.site, refresh_after_days=days)
@@ -107,6 +110,8 @@ class PortalSpider(Spider):
         return spider
 
     def _close(self) -> None:
+        if self.gated:  # the run summary counts off-topic articles only where a gate is on
+            self._stat("articles/gated-sites")
         for first in list(self._parts):
             self._release(first)
         if self.archive is not None:
@@ -228,11 +233,13 @@ class PortalSpider(Spider):
             **fields,
         )
         if self.archive is not None:
-            if rec.part_of is not None and not rec.last_part:
+            if rec.part_of is None:
+                self.archive.add(rec)
+            elif not rec.last_part:
                 self._parts.setdefault(rec.part_of, []).append(rec)
             else:
-                held = self._parts.pop(rec.part_of, []) if rec.part_of else []
-                self.archive.add(*held, rec)
+                held = self._parts.pop(rec.part_of, [])
+                self.archive.add_article([*held, rec], whole=True)
         if not self.yield_items:
             return
         yield {
@@ -294,7 +301,7 @@ class PortalSpider(Spider):
             if kind == PAGE:
                 nxt = None  # not an article: its "next page" is not a part
             else:
-                kept = bool(terms)
+                kept = bool(terms) or not self.gated
                 self._stat("articles/kept" if kept else "articles/skipped")
         multi = nxt is not None or part > 1
         yield from self._record(
@@ -315,6 +322,7 @@ class PortalSpider(Spider):
                 errback=self.on_error,
                 meta={"kind": PART_KIND, "part_of": first, "part": part + 1, "parts_seen": seen,
                       "depth": meta.get("depth", 0)},
+                dont_filter=True,  # a page seen before (linked as an article) is still a part
             )  # fmt: skip
         yield from self._follow(released)
 
@@ -384,17 +392,23 @@ class PortalSpider(Spider):
         if found and page < self.site.search.max_pages:
             yield self._search_req(response.meta["query"], page + 1)
 
-    def _release(self, first: str | None) -> None:
-        """Archive the held pages of the article starting at `first` (its last page came,
-        or a next page failed: what was fetched is kept, the article stays incomplete)."""
+    def _release(self, first: str | None, *, whole: bool = False) -> None:
+        """Archive the held pages of the article starting at `first` whose next page failed
+        or was never fetched: marked incomplete (ingest defers it, the crawl state keeps
+        it pending, a later run refetches it whole) unless that page can never come."""
         held = self._parts.pop(first, []) if first is not None else []
         if held and self.archive is not None:
-            self.archive.add(*held)
+            self.archive.add_article(held, whole=whole)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("kind", "?")
-        self._release(request.meta.get("part_of"))
+        if request.meta.get("part_of"):
+            # a next page that is gone (404, 410) or refused (robots, guard, size) ends
+            # the article where it is; a network error, 5xx or 429 leaves it incomplete
+            gone = failure.check(HttpError) and failure.value.response.status in (404, 410)
+            refused = failure.check(IgnoreRequest) and not failure.check(HttpError)
+            self._release(request.meta["part_of"], whole=bool(gone or refused))
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # refused (counted where it happened): status -1 so it is not re-queued; a
             # refused redirect also settles the URLs that led to it
