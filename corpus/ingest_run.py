@@ -294,19 +294,11 @@ class IngestRun:
 
     def stats(self) -> IngestStats:
         c = self.counts
+        counted = ("sources", "sources_skipped", "pages", "stored", "already_stored", "exact",
+                   "reposts", "links", "not_ok", "incomplete", "worker_crashes")  # fmt: skip
         return IngestStats(
-            sources=c["sources"],
-            sources_skipped=c["sources_skipped"],
-            pages=c["pages"],
-            stored=c["stored"],
-            already_stored=c["already_stored"],
-            exact=c["exact"],
-            reposts=c["reposts"],
+            **{name: c[name] for name in counted},
             new_clusters=c["new"],
-            links=c["links"],
-            not_ok=c["not_ok"],
-            incomplete=c["incomplete"],
-            worker_crashes=c["worker_crashes"],
             dropped=dict(self.dropped),
             timings={k: round(v, 3) for k, v in self.timings.items()},
             errors=tuple(self.errors),

@@ -2,7 +2,7 @@
 on by default. Our own: WARC_DIR, WARC_MAX_SIZE, WARC_GROW_FROM, WARC_FSYNC, WARC_BATCH_*,
 CRAWL_STATE_PATH, AIDCORPUS_CONTACT_URL/MAX_BODY/ALLOW_LOCAL/SITES_DIR/BASE_URL/REFRESH_AFTER_DAYS,
 RETRY_AFTER_MAX/DEFAULT, PROGRESS_INTERVAL (see each below). Nothing listens: telnet and
-RemoteControl are off, and crawler/run.py keeps them off whatever a run config says."""
+RemoteControl are off, and crawler/child.py keeps them off whatever a run config says."""
 
 from __future__ import annotations
 

@@ -52,13 +52,13 @@ def _squash(text: str) -> str:
 
 
 def _crawl_child(run_pid: int) -> int:
-    """The pid of `run`'s crawl child (`python -m crawler.run SPEC`)."""
+    """The pid of `run`'s crawl child (`python -m crawler.child SPEC`)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         for task in Path(f"/proc/{run_pid}/task").iterdir():
             for pid in (task / "children").read_text().split():
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-                if b"crawler.run" in cmdline:
+                if b"crawler.child" in cmdline:
                     return int(pid)
         time.sleep(0.05)
     raise AssertionError("no crawl child found")
