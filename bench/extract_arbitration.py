@@ -17,18 +17,21 @@ features):
   characters;
 - records: drop from the run the record lists (>= N sibling blocks of one tag and class, each
   holding >= 2 of the run's segments: comment items, feed items).
+- tables (round 4): short unpunctuated cells and short link cells of a data table (no nested
+  table, >= N rows) weigh WEIGHT x chars instead of counting against the run, so a run is not
+  cut at an encyclopedia's works/awards tables (both encyclopedia pages we can score lose
+  recall there, not precision).
 
 Each family's parameter is chosen by leave-one-site-out CV (choose on all other sites, score the
-held-out site) over dev + proxy (round 2 + round-3 tuning half). Writes markdown to
+held-out site) over dev + proxy (round 2 + the round-3 and round-4 tuning halves); the round-3
+and round-4 test halves are only reported. Writes markdown to
 bench/results/extract_arbitration.md.
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,15 +41,16 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import extract_proxy as proxy
+from benchio import evaldata_main
 from extract_eval import FULL_TEXT, PEERS, _load, _markup, _safe, bigrams, f1
 
-from extract import Article, Page, extract_page, extractor
+from extract import Article, Page, density, extract_page, extractor
 from extract.boilerplate import simplified_lines
 from extract.density import ARTICLE_MIN, CHROME_MARKS, CONTEXT, Run, _best_run, ruled, values
 from extract.segments import Segment, headline_path, prune, segments
 
-ROOT = Path(__file__).resolve().parents[1]
-SELECT = ("dev", "round 2 set", "round 3, tune half")
+SELECT = ("dev", "round 2 set", "round 3, tune half", "round 4, tune half")
+TEST = ("round 3, test half", "round 4, test half")
 
 
 def _container(
@@ -115,6 +119,42 @@ def _records(
     if len(keep) == hi - lo + 1 or sum(max(worth[i], 0.0) for i in keep) < ARTICLE_MIN:
         return None
     return keep
+
+
+def _in_data_table(seg: Segment, least: int, seen: dict[int, bool]) -> bool:
+    node = seg.node
+    if node is None:
+        return False
+    cell = node if node.tag in ("td", "th") else next(node.iterancestors("td", "th"), None)
+    table = None if cell is None else next(cell.iterancestors("table"), None)
+    if table is None:
+        return False
+    if id(table) not in seen:
+        nested = next(table.iterdescendants("table"), None) is not None
+        seen[id(table)] = not nested and sum(1 for _ in table.iter("tr")) >= least
+    return seen[id(table)]
+
+
+def table_values(weight: float, least: int) -> Callable[..., list[float]]:
+    """extract.density.values with data-table cells neutral (see the module docstring)."""
+
+    def patched(segs: list[Segment], rules: list[float | None], *, article: bool = True):
+        worth = values(segs, rules, article=article)
+        seen: dict[int, bool] = {}
+        for i, s in enumerate(segs):
+            linkish = rules[i] is not None and s.link_chars / s.chars > 0.5 and s.chars < 40
+            if (
+                (rules[i] is None or linkish)
+                and worth[i] < 0
+                and not (s.comment or s.marks)
+                and s.chars < 60
+                and s.punct == 0
+                and _in_data_table(s, least, seen)
+            ):
+                worth[i] = weight * s.chars
+        return worth
+
+    return patched
 
 
 def patched_best_run(cut: Callable[..., list[int] | None]) -> Callable[..., Run]:
@@ -207,7 +247,9 @@ def evaluate(evaldata: Path) -> str:
         markup = _markup(row["body"])
         for peer in ("readability-lxml", "trafilatura-precision"):
             row[peer] = _safe(PEERS[peer], markup)
-    families: dict[str, dict[str, list[float]]] = {"peer": {}, "container": {}, "records": {}}
+    families: dict[str, dict[str, list[float]]] = {
+        "peer": {}, "container": {}, "records": {}, "tables": {}
+    }
     for short, ratio, cont in itertools.product((0.3, 0.5, 1.01), (0.5, 0.7), (0.8, 0.9)):
         families["peer"][f"short>={short}, ratio<={ratio}, contained>={cont}"] = [
             _peer_choice(r, short, ratio, cont) for r in rows
@@ -228,6 +270,16 @@ def evaluate(evaldata: Path) -> str:
             families["records"][f"N>={least}"] = [f1(_ours(r), r["gold"]) for r in rows]
     finally:
         extractor.best_run = original
+    families["tables"]["off"] = [r["f_ours"] for r in rows]
+    plain = density.values
+    try:
+        for weight, least in ((0.0, 3), (0.05, 3), (0.05, 6)):
+            density.values = table_values(weight, least)
+            families["tables"][f"weight={weight}, rows>={least}"] = [
+                f1(_ours(r), r["gold"]) for r in rows
+            ]
+    finally:
+        density.values = plain
     return _report(rows, families)
 
 
@@ -237,11 +289,11 @@ def _mean(xs: list[float]) -> float:
 
 def _report(rows: list[dict], families: dict[str, dict[str, list[float]]]) -> str:
     sel = [i for i, r in enumerate(rows) if r["group"] in SELECT]
-    test = [i for i, r in enumerate(rows) if r["group"] == "round 3, test half"]
+    test = [i for i, r in enumerate(rows) if r["group"] in TEST]
     dev = [i for i, r in enumerate(rows) if r["group"] == "dev"]
     base = [r["f_ours"] for r in rows]
     lines = [
-        "# Arbitration and chrome-detection variants (issue 10, round 3)",
+        "# Arbitration and chrome-detection variants (issue 10, rounds 3 and 4)",
         "",
         "Command: `.venv/bin/python bench/extract_arbitration.py` (written by it; do not edit).",
         f"Pages: {len(dev)} human-labelled dev pages + {len(sel) - len(dev)} proxy pages labelled",
@@ -287,21 +339,7 @@ def _report(rows: list[dict], families: dict[str, dict[str, list[float]]]) -> st
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--evaldata", type=Path, default=ROOT / ".." / "shared" / "evaldata")
-    ap.add_argument(
-        "--out", type=Path, default=ROOT / "bench" / "results" / "extract_arbitration.md"
-    )
-    args = ap.parse_args(argv)
-    if not (args.evaldata / "extract").is_dir():
-        print(f"no evaldata at {args.evaldata}", file=sys.stderr)
-        return 2
-    text = evaluate(args.evaldata)
-    tmp = args.out.with_suffix(".md.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, args.out)
-    print(text)
-    return 0
+    return evaldata_main(__doc__, "extract_arbitration.md", evaluate, argv)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ not change while we iterate on our extractor.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchio import evaldata_main
 from extract_eval import PEERS, _markup, _safe, f1
 
 from extract import Article, Page, extract_page
@@ -162,12 +162,13 @@ def proxy_pages(evaldata: Path) -> list[tuple[str, bytes, str, str, str]]:
 
 
 def proxy_groups() -> dict[str, str]:
-    """Label name -> its group: the round-2 set, or the round-3 tuning or test half (split by
-    site before any rule was changed; rules may only be tuned on the tuning half)."""
+    """Label name -> its group: the round-2 set, or a later round's tuning or test half (split by
+    site before any rule was changed; rules may only be tuned on the tuning halves)."""
     out = {}
     for meta in sorted(PROXY.glob("*.json")):
         rec = json.loads(meta.read_text("utf-8"))
-        out[meta.stem] = f"round 3, {rec['half']} half" if rec.get("half") else "round 2 set"
+        half = rec.get("half")
+        out[meta.stem] = f"round {rec.get('round', 3)}, {half} half" if half else "round 2 set"
     return out
 
 
@@ -230,19 +231,7 @@ def report(evaldata: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--evaldata", type=Path, default=ROOT / ".." / "shared" / "evaldata")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract_proxy.md")
-    args = ap.parse_args(argv)
-    if not (args.evaldata / "extract").is_dir():
-        print(f"no evaldata at {args.evaldata}", file=sys.stderr)
-        return 2
-    text = report(args.evaldata)
-    tmp = args.out.with_suffix(".md.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, args.out)
-    print(text)
-    return 0
+    return evaldata_main(__doc__, "extract_proxy.md", report, argv)
 
 
 if __name__ == "__main__":

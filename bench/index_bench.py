@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from benchio import write_page
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = 10_000
@@ -247,17 +248,11 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "index.md")
     args = ap.parse_args()
     results = [measure(n, args.rounds) for n in args.sizes]
-    md = [
-        "# Dedup index at scale",
-        "",
-        f"Command: `.venv/bin/python bench/index_bench.py --sizes "
-        f"{' '.join(map(str, args.sizes))} --rounds {args.rounds}` (from the repo root).",
-        "",
-        *report(results),
-        "",
-    ]
-    args.out.write_text("\n".join(md), encoding="utf-8")
-    print("\n".join(md))
+    command = (
+        f".venv/bin/python bench/index_bench.py --sizes {' '.join(map(str, args.sizes))}"
+        f" --rounds {args.rounds}"
+    )
+    write_page(args.out, "Dedup index at scale", command, report(results))
     return 0
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
+from benchio import write_result
 
 from crawler.canon import canonical_url
 from crawler.redisstate import RedisCrawlState
@@ -94,9 +95,7 @@ def main() -> int:
         " round's dupefilter (deleted when the round ends) about"
         f" {dupe * 1e6 / 1e6:.0f} MB per million requests.",
     ]
-    text = "\n".join(lines) + "\n"
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
+    write_result(args.out, "\n".join(lines) + "\n")
     return 0
 
 

@@ -70,18 +70,27 @@ def build_site(n: int, per_list: int, repost_share: float, seed: int = 7) -> dic
             f"<div class=info>2024-05-{1 + i % 28:02d} 10:00:00 来源：{source}</div>{body}"
             f"<div class=foot>版权所有 援疆网 京ICP备12345678号</div></body></html>"
         ).encode()
-    n_lists = (n + per_list - 1) // per_list
+    articles = [(f"/news/2024/{i:05d}.html", f"援疆报道{i}") for i in range(n)]
+    pages.update(list_pages(articles, per_list, "援疆"))
+    return pages
+
+
+def list_pages(articles: list[tuple[str, str]], per_list: int, title: str) -> dict[str, bytes]:
+    """/news/ and /news/index_K.html: `per_list` (path, anchor text) links each, and a
+    下一页 link to the next list."""
+    pages = {}
+    n_lists = (len(articles) + per_list - 1) // per_list
     for k in range(n_lists):
         links = "".join(
-            f'<li><a href="/news/2024/{i:05d}.html">援疆报道{i}</a></li>'
-            for i in range(k * per_list, min((k + 1) * per_list, n))
+            f'<li><a href="{path}">{anchor}</a></li>'
+            for path, anchor in articles[k * per_list : (k + 1) * per_list]
         )
         if k + 1 < n_lists:
             links += f'<a href="/news/index_{k + 1}.html">下一页</a>'
         path = "/news/" if k == 0 else f"/news/index_{k}.html"
         pages[path] = (
-            f"<html><head><meta charset=utf-8><title>援疆</title></head><body><ul>{links}</ul>"
-            "</body></html>"
+            f"<html><head><meta charset=utf-8><title>{title}</title></head><body><ul>{links}"
+            "</ul></body></html>"
         ).encode()
     return pages
 
@@ -104,19 +113,8 @@ def build_real_site(per_list: int) -> tuple[dict[str, bytes], int]:
         paths.append(f"/news/2024/{i:05d}.html")
     if not paths:
         raise SystemExit(f"no pages under {EVAL}")
-    n_lists = (len(paths) + per_list - 1) // per_list
-    for k in range(n_lists):
-        links = "".join(
-            f'<li><a href="{p}">报道{k}-{j}</a></li>'
-            for j, p in enumerate(paths[k * per_list : (k + 1) * per_list])
-        )
-        if k + 1 < n_lists:
-            links += f'<a href="/news/index_{k + 1}.html">下一页</a>'
-        path = "/news/" if k == 0 else f"/news/index_{k}.html"
-        pages[path] = (
-            f"<html><head><meta charset=utf-8><title>新闻</title></head><body><ul>{links}</ul>"
-            "</body></html>"
-        ).encode()
+    articles = [(p, f"报道{g // per_list}-{g % per_list}") for g, p in enumerate(paths)]
+    pages.update(list_pages(articles, per_list, "新闻"))
     return pages, len(paths)
 
 

@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 sys.path.insert(0, str(ROOT))
 
+from benchio import write_page  # noqa: E402
+
 from corpus.demo.server import DemoServer  # noqa: E402
 from corpus.ingest import doc_key, index_dir_for  # noqa: E402
 from corpus.store import Store  # noqa: E402
@@ -248,17 +250,9 @@ def main() -> int:
     with Store.open(db) as store:
         docs = store.conn.execute("SELECT max(id) FROM documents").fetchone()[0]
     runs = [scheduled_run(args.dir, db, "cold", True), scheduled_run(args.dir, db, "warm", False)]
-    md = [
-        "# A scheduled run on a large corpus",
-        "",
-        f"Command: `.venv/bin/python bench/scale_bench.py --docs {args.docs} --dir DIR` "
-        "(from the repo root).",
-        "",
-        *report(docs, built, runs, db),
-        "",
-    ]
-    args.out.write_text("\n".join(md), encoding="utf-8")
-    print("\n".join(md))
+    command = f".venv/bin/python bench/scale_bench.py --docs {args.docs} --dir DIR"
+    title = "A scheduled run on a large corpus"
+    write_page(args.out, title, command, report(docs, built, runs, db))
     return 0
 
 

@@ -21,6 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchio import write_result
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -105,9 +106,7 @@ def main() -> int:
         f" ({min(hashing) / max(min(known) - baseline, 1e-9):.0f}x), warm cache; cold, hashing"
         " reads the whole archive from disk while a stat reads none of it.",
     ]
-    text = "\n".join(lines) + "\n"
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
+    write_result(args.out, "\n".join(lines) + "\n")
     return 0
 
 

@@ -7,14 +7,24 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from corpus import commands, view_commands
-from corpus.cliopts import HelpFormatter, add_db, add_sites_dir, resolve_db
+from corpus.cliopts import (
+    HelpFormatter,
+    add_db,
+    add_sites_dir,
+    add_workers,
+    count,
+    days,
+    is_exclusion,
+    resolve_db,
+    seconds,
+    version_text,
+)
 from corpus.output import add_format_option
 from corpus.sources import InputError
 from corpus.store import StoreError
@@ -36,16 +46,6 @@ EXAMPLES = {
     "run": "aidcorpus run --config aidcorpus.toml",
     **view_commands.EXAMPLES,
 }
-
-
-def _workers(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--workers",
-        type=_count,
-        metavar="N",
-        help="extract in N worker processes (default: [corpus] workers in a run's config,"
-        " else one per CPU; 1 = in this process); the corpus is the same whatever N",
-    )
 
 
 def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -76,39 +76,6 @@ def _command(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse
     return parser
 
 
-def _count(text: str) -> int:
-    """A count of one or more: 0 or -1 must not quietly mean "unlimited"."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
-def _days(text: str) -> float:
-    """A number of days: finite and not negative (nan and inf are refused)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a number of days, 0 or more, not {text}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    """A number of seconds: finite and above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text}")
-    return value
-
-
 def _db(parser: argparse.ArgumentParser) -> None:
     add_db(parser)
 
@@ -121,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=HelpFormatter,
     )
     _verbosity(parser, 0)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version_text()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = _command(sub, "demo", "serve the bundled demo portal, crawl, ingest, dedup and export it")
@@ -136,11 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="base URL substituted for {base} in local profiles")
     p.add_argument(
         "--refresh-after",
-        type=_days,
+        type=days,
         metavar="DAYS",
-        help="refetch stored articles older than DAYS",
+        help="refetch stored articles older than DAYS (default: never)",
     )
-    p.add_argument("--max-pages", type=_count, help="stop after this many responses")
+    p.add_argument(
+        "--max-pages", type=count, help="stop after this many responses (default: no limit)"
+    )
     p.add_argument(
         "--redis-url",
         help="share the frontier, dupefilter, politeness and crawl state with every crawl"
@@ -148,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--redis-prefix", default="aidcorpus", help="key prefix of the shared crawl")
     p.add_argument(
-        "--processes", type=_count, default=1, help="crawl processes here (needs --redis-url)"
+        "--processes", type=count, default=1, help="crawl processes here (needs --redis-url)"
     )
     add_sites_dir(p)
     p.add_argument("--log-file", help="write Scrapy's log here (rotated) instead of stderr")
@@ -165,9 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="drop off-topic articles: auto = only pages crawled with a profile",
     )
     p.add_argument(
-        "--batch", type=_count, default=200, metavar="N", help="documents per transaction"
+        "--batch", type=count, default=200, metavar="N", help="documents per transaction"
     )
-    _workers(p)
+    add_workers(p)
     add_sites_dir(p)  # the profiles the WARC files name (outlet, topic terms)
     p.add_argument(
         "--force",
@@ -177,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--watch",
-        type=_seconds,
+        type=seconds,
         metavar="SECONDS",
         help="keep ingesting files that appear in the folders (closed WARC files of crawls"
         " writing there) until none came for SECONDS",
@@ -200,13 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "clusters", "print repost clusters, singletons included")
     _db(p)
     p.add_argument(
-        "--min-size", type=_count, default=1, metavar="N", help="only clusters with N or more"
+        "--min-size", type=count, default=1, metavar="N", help="only clusters with N or more"
     )
     add_format_option(p)
 
     p = _command(sub, "links", "print linked pairs: shared passages and same-template reports")
     _db(p)
-    p.add_argument("--kind", choices=("shared-passages", "same-template"), help="only this kind")
+    p.add_argument(
+        "--kind",
+        choices=("shared-passages", "same-template"),
+        help="only this kind (default: both)",
+    )
     add_format_option(p)
 
     p = _command(
@@ -218,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "show", "print one document with its cluster and links")
     _db(p)
-    p.add_argument("url", help="the document's URL")
+    p.add_argument("url", metavar="URL", help="the document's URL")
 
     p = _command(
         sub,
@@ -253,14 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub, "check-site", "fetch a few pages of a portal live and check discovery and extraction"
     )
-    p.add_argument("name", help="profile name (see `aidcorpus sites`)")
-    p.add_argument("--pages", type=_count, default=5, metavar="N", help="article pages to try")
+    p.add_argument("name", metavar="NAME", help="profile name (see `aidcorpus sites`)")
+    p.add_argument("--pages", type=count, default=5, metavar="N", help="article pages to try")
     p.add_argument("--base-url", help="base URL for a local profile")
     add_sites_dir(p)
 
     p = _command(sub, "run", "scheduled run: crawl, ingest new WARC files, export (takes a lock)")
     p.add_argument("--config", default="aidcorpus.toml", help="run configuration (TOML)")
-    _workers(p)
+    add_workers(p)
 
     def view(name: str, help_: str, func: object) -> argparse.ArgumentParser:
         p = _command(sub, name, help_)
@@ -271,18 +244,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("aidcorpus")
-    except PackageNotFoundError:  # a checkout on sys.path, not installed
-        return "unknown (not installed)"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # `search 援疆医生 -河北`: argparse takes -河北 for an unknown option; it is a word
+        # to leave out. Anything else unknown is the usual usage error.
+        if getattr(args, "query", None) is None or not all(map(is_exclusion, extra)):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.query += extra
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -7,8 +7,10 @@ configuration (AIDCORPUS_CONFIG, else ./aidcorpus.toml), as `aidcorpus run` woul
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus.errors import UserError
@@ -69,3 +71,56 @@ def resolve_db(value: str | None, env: dict[str, str] | None = None) -> str:
     raise UserError(
         f"no corpus database given: pass --db, set {DB_ENV}, or run where {DEFAULT_CONFIG} is"
     )
+
+
+def add_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=count,
+        metavar="N",
+        help="extract in N worker processes (default: [corpus] workers in a run's config,"
+        " else one per CPU; 1 = in this process); the corpus is the same whatever N",
+    )
+
+
+def _number(text: str, convert: Callable[[str], float], ok: Callable[[float], bool],
+            kind: str, wanted: str) -> float:  # fmt: skip
+    """`text` as a number that passes `ok`, else the argparse error naming what is wanted."""
+    try:
+        value = convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a {kind}") from None
+    if not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {wanted}, not {text}")
+    return value
+
+
+def count(text: str) -> int:
+    """A count of one or more: 0 or -1 must not quietly mean "unlimited"."""
+    return int(_number(text, int, lambda v: v >= 1, "whole number", "1 or more"))
+
+
+def days(text: str) -> float:
+    """A number of days: finite and not negative (nan and inf are refused)."""
+    return _number(text, float, lambda v: math.isfinite(v) and v >= 0, "number",
+                   "a number of days, 0 or more")  # fmt: skip
+
+
+def seconds(text: str) -> float:
+    """A number of seconds: finite and above 0."""
+    return _number(text, float, lambda v: math.isfinite(v) and v > 0, "number",
+                   "a number of seconds above 0")  # fmt: skip
+
+
+def version_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aidcorpus")
+    except PackageNotFoundError:  # a checkout on sys.path, not installed
+        return "unknown (not installed)"
+
+
+def is_exclusion(arg: str) -> bool:
+    """-WORD where WORD is not an option's spelling (it starts with no ASCII letter)."""
+    return len(arg) > 1 and arg[0] == "-" and not arg[1].isascii()

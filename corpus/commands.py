@@ -264,7 +264,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from corpus.runner import run_demo
+    from corpus.demo.run import run_demo
 
     print(run_demo(Path(args.out), progress=_progress))
     return 0

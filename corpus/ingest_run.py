@@ -74,6 +74,7 @@ class IngestRun:
         self.files_total = 0
         self.bytes_total = 0
         self.bytes_done = 0
+        self.read_in_file = 0  # of the current file: the ETA moves within one big WARC
         self.current: Source | None = None
         self.skipping = False  # the current file turned out to be ingested already
         self.crashed = 0  # pages of the current file that killed their worker
@@ -114,6 +115,7 @@ class IngestRun:
         if event is IDLE:  # waiting for files: commit what is in, do not hold the lock
             self.flush()
         elif isinstance(event, PageEvent):
+            self.read_in_file = max(event.item.offset, 0)
             if not self.skipping:
                 self.ingest_one(event.item, event.where, done)
         elif isinstance(event, Begin):
@@ -154,6 +156,7 @@ class IngestRun:
 
     def _file_done(self, source: Source) -> None:
         self.current = None
+        self.read_in_file = 0
         self.bytes_done += max(source.size, 0)
         self.report_progress(file_done=True)
 
@@ -283,7 +286,7 @@ class IngestRun:
         return Snapshot(
             files_done=self.counts["sources"] - (1 if self.current else 0),
             files_total=self.files_total,
-            bytes_done=self.bytes_done,
+            bytes_done=self.bytes_done + self.read_in_file,
             bytes_total=self.bytes_total,
             pages=self.counts["pages"],
             stored=self.counts["stored"],

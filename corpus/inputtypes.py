@@ -18,6 +18,7 @@ class Input:
     page: Page
     parts: tuple[Page, ...] = ()
     status: int = 200  # HTTP status of a WARC response
+    offset: int = -1  # bytes of its WARC file read up to it: progress within one big file
     # False: a multi-page article archived without all its pages (a crawl killed or
     # stopped, or a page failed): not stored, a later crawl archives it whole
     complete: bool = True

@@ -38,6 +38,14 @@ class Snapshot:
             f" {self.duplicates} duplicates, {self.dropped} dropped"
         )
 
+    def short_counts(self) -> str:
+        """counts() for a bar on an 80-column terminal, where the long form cut the ETA off."""
+        rate = self.pages / self.elapsed if self.elapsed > 0 else 0.0
+        return (
+            f"{self.pages} pages {rate:.1f}/s, {self.stored} stored,"
+            f" {self.duplicates} dup, {self.dropped} dropped"
+        )
+
     def line(self) -> str:
         share = self.bytes_done / self.bytes_total if self.bytes_total else 0.0
         eta = self.eta()
@@ -86,15 +94,19 @@ class BarProgress:
             TextColumn,
             TimeRemainingColumn,
         )
+        from rich.table import Column
 
         self.console = Console(file=stream or sys.stderr)
         self.bar = Progress(
-            TextColumn("ingest"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.fields[files]}"),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[counts]}"),
+            # Bar, share, files and ETA are never cut; on a narrow terminal the counts
+            # wrap to a second line (rich squeezed every column, the ETA to "0:0…").
+            TextColumn("ingest", table_column=Column(no_wrap=True)),
+            BarColumn(bar_width=16, table_column=Column(no_wrap=True)),
+            TaskProgressColumn(table_column=Column(no_wrap=True)),
+            TextColumn("{task.fields[files]}", table_column=Column(no_wrap=True)),
+            TextColumn("ETA", table_column=Column(no_wrap=True)),
+            TimeRemainingColumn(table_column=Column(no_wrap=True)),
+            TextColumn("{task.fields[counts]}", table_column=Column()),
             console=self.console,
             transient=True,  # the summary line replaces it
         )
@@ -106,7 +118,7 @@ class BarProgress:
     def update(self, snap: Snapshot, *, final: bool = False) -> None:
         fields = {
             "files": f"{snap.files_done}/{snap.files_total} files",
-            "counts": snap.counts(),
+            "counts": snap.short_counts(),
         }
         if self.task is None:
             self.bar.start()

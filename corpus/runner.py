@@ -1,4 +1,5 @@
-"""Whole runs: crawl -> ingest of the new WARC files -> export, for `aidcorpus run` and the demo.
+"""Whole runs: crawl -> ingest of the new WARC files -> export, for `aidcorpus run` and the
+demo (corpus/demo/run.py).
 
 `aidcorpus run` reads aidcorpus.toml (corpus/config.py) and holds a lock file so two
 scheduled runs never overlap; each run writes a JSON stats file under `runs/`. Quiet as cron
@@ -19,7 +20,6 @@ from typing import Any
 
 from corpus import quality
 from corpus.config import (
-    ExportTarget,
     RunConfig,
     check_parent,
     check_run_paths,
@@ -149,9 +149,7 @@ def scheduled_run(
         return _run(config, progress, stderr_level)
 
 
-def _run(
-    config: RunConfig, progress: Progress | None, stderr_level: str = "WARNING"
-) -> RunResult:
+def _run(config: RunConfig, progress: Progress | None, stderr_level: str = "WARNING") -> RunResult:
     timings: dict[str, float] = {}
     started = time.monotonic()
     # Closed WARC files are ingested while the crawl goes on (it uses one core, ingest the
@@ -270,75 +268,11 @@ def _crawl_line(stats: Any) -> str:
     return json.dumps(_plain(stats), ensure_ascii=False)
 
 
-def run_demo(out: Path, *, progress: Progress | None = None) -> str:
-    """Serve the bundled demo portal on 127.0.0.1, run the whole pipeline on it, summarise."""
-    from corpus import queries
-    from corpus.demo.server import DemoServer
-    from crawler.sites import load_sites
-
-    out = out.resolve()
-    names = sorted(n for n, s in load_sites().items() if s.local and n.startswith("demo-"))
-    config = RunConfig(
-        sites=tuple(names),
-        all_sites=False,
-        warc_dir=out / "warc",
-        state=out / "crawl-state.db",
-        db=out / "corpus.db",
-        exports=(
-            ExportTarget("txt", out / "export" / "txt"),
-            ExportTarget("jsonl", out / "export" / "jsonl"),
-        ),
-        runs_dir=out / "runs",
-        # Our own portal on loopback: no need to wait between requests.
-        crawl_settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0.05},
-        log_file=out / "crawl.log",
-    )
-    with _demo_server(out, DemoServer) as server:
-        if progress:
-            progress(f"demo portal serving at {server.base_url} ({len(names)} outlets)")
-        config = RunConfig(**{**_fields(config), "base_url": server.base_url})
-        summary = scheduled_run(config, progress=progress)
-    with Store.open(config.db) as store:
-        data = queries.stats(store)
-        multi = list(queries.multi_copy_clusters(store))
-    lines = [str(summary), "", "demo corpus:"]
-    lines.append(
-        f"  {data['documents']} documents in {data['clusters']} clusters;"
-        f" {len(multi)} clusters with more than one copy; links: {data['links'] or 'none'}"
-    )
-    for c in multi:
-        lines.append(f"  [{c['size']} copies] {c['title'][:40]}  ({', '.join(c['outlets'])})")
-    lines.append(f"  skipped: {data['dropped'] or 'none'}")
-    lines.append(f"  corpus: {config.db}")
-    for t in config.exports:
-        lines.append(f"  export ({t.format}): {t.out}")
-    lines.append(f"  try: aidcorpus clusters --db {config.db} --min-size 2")
-    return "\n".join(lines)
-
-
-def _demo_server(out: Path, server_cls: Any) -> Any:
-    """Reuse the port of the previous demo run when free, so its URLs (and the crawl
-    state and corpus keyed by them) stay the same and a second run adds nothing."""
-    port_file = out / "demo-port"
-    try:
-        server = server_cls(port=int(port_file.read_text().strip()))
-    except (OSError, ValueError):
-        server = server_cls()
-    out.mkdir(parents=True, exist_ok=True)
-    port_file.write_text(server.base_url.rsplit(":", 1)[1], encoding="utf-8")
-    return server
-
-
-def _fields(config: RunConfig) -> dict[str, Any]:
-    return {f: getattr(config, f) for f in RunConfig.__dataclass_fields__}
-
-
 __all__ = [
     "IngestStats",
     "RunConfig",
     "RunResult",
     "crawl_sites",
     "load_config",
-    "run_demo",
     "scheduled_run",
 ]

@@ -1,6 +1,9 @@
 """Full-text search over titles and texts (corpus/fts.py), with filters and snippets.
 
-A query is words separated by spaces, all of which must occur. Each word also matches its
+A query is words separated by spaces, all of which must occur; "a phrase" in quotes is
+one word, -WORD or NOT WORD leaves out documents holding it, AND is what spaces already
+mean. Other FTS5 syntax (* ( ) : ^ + { }) separates words rather than being passed to
+SQLite, so no query is a syntax error and text is matched as typed. Each word also matches its
 Traditional or Simplified spelling (OpenCC), since copies of one report come in both.
 Words of three or more characters use the trigram index; shorter ones (援疆, 医生) cannot,
 so they are matched with LIKE on the documents that the longer words (if any) selected.
@@ -24,6 +27,8 @@ TO_TRADITIONAL = ("s2t.json", "s2tw.json")  # mainland and Taiwan Traditional fo
 MARK = ("[", "]")  # around each hit in a snippet; plain text survives every output format
 SNIPPET_CHARS = 40
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+TOKEN = re.compile(r'"[^"]*"?|\S+')  # a quoted phrase (its closing quote optional) or a word
+SEPARATORS = re.compile(r'["*():^{}+]+')
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,49 @@ class Filters:
     province: str | None = None  # one of the document's provinces (sending side)
     since: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
     until: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    words: tuple[str, ...]  # each must occur (in some spelling)
+    excluded: tuple[str, ...] = ()  # none may occur
+
+
+def parse_query(text: str) -> Query:
+    """Words, "phrases" and -excluded words of a query as users type it (ValueError for
+    a query with nothing to find, or OR, which this search does not do)."""
+    words: list[str] = []
+    excluded: list[str] = []
+    negate = False
+    for token in TOKEN.findall(text):
+        if token.startswith('"'):
+            parts = [" ".join(token.strip('"').split())]
+        elif token == "AND":
+            continue
+        elif token == "OR":
+            raise ValueError(
+                "OR is not supported: every word must occur (run one search per alternative)"
+            )
+        elif token == "NOT":
+            negate = True
+            continue
+        else:
+            if token.startswith("-"):
+                token = token.lstrip("-")
+                if not token:  # a lone dash is punctuation, not an exclusion
+                    continue
+                negate = True
+            parts = SEPARATORS.split(token)
+        parts = [p for p in parts if p and p != "NEAR"]
+        if parts:
+            (excluded if negate else words).extend(parts)
+            negate = False
+    if not words:
+        raise ValueError(
+            "the search query has no word to find"
+            + (" (only words to leave out)" if excluded else "")
+        )
+    return Query(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(excluded)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +125,13 @@ def search(
     limit: int = 20,
     progress: Callable[[str], None] | None = None,
 ) -> list[Hit]:
-    """Documents containing every word of `query`, best matches first (then newest).
+    """Documents containing every word of `query` (see parse_query) and none of its
+    excluded ones, best matches first (then newest).
 
     An older database's documents are indexed first (corpus/fts.py `backfill`, once).
     """
-    words = [w for w in query.split() if w]
-    if not words:
-        raise ValueError("empty search query")
+    parsed = parse_query(query)
+    words = list(parsed.words)
     check_date(filters.since, "--since")
     check_date(filters.until, "--until")
     backfill(store.conn, progress)
@@ -91,11 +139,9 @@ def search(
     short_words = [w for w in words if len(w) < 3]
     where, args = _filters(filters)
     for word in short_words:
-        likes = []
-        for v in variants(word):
-            likes.append(r"(d.title LIKE ? ESCAPE '\' OR d.text LIKE ? ESCAPE '\')")
-            args += [f"%{_escape_like(v)}%"] * 2
-        where.append("(" + " OR ".join(likes) + ")")
+        where.append(_contains(word, args))
+    for word in parsed.excluded:
+        where.append("NOT " + _contains(word, args))
     cols = "d.url, d.title, d.outlet, d.published, d.provinces, d.cluster_id"
     if long_words and has_fts(store.conn):
         match = " AND ".join(
@@ -110,12 +156,7 @@ def search(
         )
         params = [*MARK, match, *args, limit]
     else:  # only short words, or no index: a scan, which LIKE does as well as anything
-        for word in long_words:
-            likes = []
-            for v in variants(word):
-                likes.append(r"(d.title LIKE ? ESCAPE '\' OR d.text LIKE ? ESCAPE '\')")
-                args += [f"%{_escape_like(v)}%"] * 2
-            where.append("(" + " OR ".join(likes) + ")")
+        where += [_contains(word, args) for word in long_words]
         sql = (
             f"SELECT {cols}, d.text, NULL AS snip FROM documents d"
             + (" WHERE " + " AND ".join(where) if where else "")
@@ -161,6 +202,16 @@ def make_snippet(text: str, needles: list[str], width: int = SNIPPET_CHARS) -> s
         + text[at + len(needle) : end]
         + ("…" if end < len(text) else "")
     )
+
+
+def _contains(word: str, args: list[object]) -> str:
+    """A condition true when the title or text holds `word` in any spelling; its
+    parameters are appended to `args`."""
+    likes = []
+    for v in variants(word):
+        likes.append(r"(d.title LIKE ? ESCAPE '\' OR d.text LIKE ? ESCAPE '\')")
+        args += [f"%{_escape_like(v)}%"] * 2
+    return "(" + " OR ".join(likes) + ")"
 
 
 def _phrase(word: str) -> str:

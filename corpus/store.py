@@ -1,31 +1,24 @@
 """The corpus store: SQLite (WAL) holding documents, clusters, links, figures and exports.
 
-Every write happens inside `Store.batch()`, one transaction; readers live in corpus/queries.py.
+Every write happens inside `Store.batch()`, one transaction; readers live in corpus/queries.py;
+opening, creating and upgrading the file is corpus/dbopen.py.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
-from corpus import migrate
-from corpus.fkeys import ensure_foreign_keys
-from corpus.fts import ensure_fts
+from corpus.dbopen import SCHEMA_VERSION, StoreError, connect
 from corpus.locks import file_lock
 from extract.types import Article
 
-SCHEMA_VERSION = "2"  # corpus/migrate.py upgrades older databases when opened
-
-
-class StoreError(Exception):
-    """A corpus database that is missing, corrupt or of another schema."""
+__all__ = ["SCHEMA_VERSION", "Copy", "Store", "StoreError", "now", "rollback"]
 
 
 def now() -> str:
@@ -65,44 +58,8 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Two processes creating one corpus at once: the second waits for the schema.
             with file_lock(path.with_name(path.name + ".create.lock"), wait=True):
-                return cls._open(path, create=True)
-        return cls._open(path, create=False)
-
-    @classmethod
-    def _open(cls, path: Path, *, create: bool) -> Store:
-        try:
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys = ON")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if "documents" not in tables:
-                if not create or tables:  # never add our tables to someone else's database
-                    conn.close()
-                    raise StoreError(f"{path} is an SQLite file but not an aidcorpus database")
-                conn.execute("PRAGMA journal_mode = WAL")
-                # One transaction, so a concurrent opener sees all tables or none.
-                schema = resources.files("corpus").joinpath("schema.sql").read_text()
-                conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{schema}\nINSERT OR IGNORE INTO meta VALUES"
-                    f" ('schema_version', '{SCHEMA_VERSION}');\nINSERT OR IGNORE INTO meta"
-                    f" VALUES ('corpus_id', '{uuid.uuid4().hex}');\nCOMMIT;"
-                )
-            version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if version is not None and version[0] in migrate.UPGRADES:
-                migrate.upgrade(conn, path, version[0])
-                version = (SCHEMA_VERSION,)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path} is not a readable corpus database: {exc}") from None
-        if version is None or version[0] != SCHEMA_VERSION:
-            conn.close()
-            raise StoreError(
-                f"{path} has schema {version and version[0]}, expected {SCHEMA_VERSION}"
-            )
-        conn.execute("PRAGMA synchronous = NORMAL")
-        # Additive upgrades, each idempotent: older databases get them on first open.
-        ensure_foreign_keys(conn)
-        ensure_fts(conn)
-        return cls(conn, path)
+                return cls(connect(path, create=True), path)
+        return cls(connect(path, create=False), path)
 
     def close(self) -> None:
         self.conn.close()
@@ -251,8 +208,7 @@ class Store:
         """Record a change of the cluster (a copy joined, copies merged in, or a new
         canonical copy): exports deliver it again under the same uid, one version higher."""
         self.conn.execute(
-            "UPDATE clusters SET canonical = ?, version = version + 1, updated_at = ?"
-            " WHERE id = ?",
+            "UPDATE clusters SET canonical = ?, version = version + 1, updated_at = ? WHERE id = ?",
             (key, now(), cluster_id),
         )
 

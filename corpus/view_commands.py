@@ -6,6 +6,7 @@ Each parses nothing itself: corpus/cli.py builds the parsers with `add_parsers`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,7 +46,13 @@ def add_parsers(command: Factory, db: Callable[[argparse.ArgumentParser], None])
     p = command("search", "full-text search of titles and texts (Chinese, trigram index)",
                 cmd_search)  # fmt: skip
     db(p)
-    p.add_argument("query", nargs="+", metavar="WORD", help="all words must occur")
+    p.add_argument(
+        "query",
+        nargs="+",
+        metavar="WORD",
+        help='all words must occur; "a phrase" in quotes is one word; -WORD or NOT WORD'
+        " leaves out documents holding it (put -- before a query starting with -)",
+    )
     p.add_argument("--outlet", help="only outlets (or site profiles) whose name contains this")
     p.add_argument("--province", help="only reports naming this sending province, e.g. 山西")
     p.add_argument("--since", metavar="DATE", help="published on or after (YYYY[-MM[-DD]])")
@@ -68,11 +75,31 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def config_runs_dir(db: Path) -> Path | None:
+    """The run configuration's runs_dir when that configuration's [corpus] db is `db`:
+    `aidcorpus run` writes its stats there (data/runs by default), not beside the database."""
+    import tomllib
+
+    from corpus.cliopts import CONFIG_ENV, DEFAULT_CONFIG, DEFAULT_DB_IN_CONFIG
+
+    config = Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        named = config.parent / data.get("corpus", {}).get("db", DEFAULT_DB_IN_CONFIG)
+        runs = config.parent / data.get("runs_dir", "data/runs")
+        same = named.resolve() == db.resolve()
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    return runs if same and runs.is_dir() else None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from corpus.report import write_report
 
     db = Path(args.db)
     runs = Path(args.runs) if args.runs else db.parent / "runs"
+    if not args.runs and not runs.is_dir():
+        runs = config_runs_dir(db) or runs
     if args.runs and not runs.is_dir():
         raise UserError(f"no run stats folder at {runs}")
     out = Path(args.out)
@@ -85,7 +112,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from corpus.search import Filters, check_date, search
+    from corpus.search import Filters, check_date, parse_query, search
 
     try:
         filters = Filters(
@@ -99,8 +126,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
     query = " ".join(args.query)
-    if not query.split():
-        raise UserError("the search query is empty")
+    try:
+        parse_query(query)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     with Store.open(args.db) as store:
         hits = search(store, query, filters, limit=args.limit, progress=_say)
     return emit((h.row() for h in hits), args.format, SEARCH_COLUMNS,

@@ -9,6 +9,7 @@ every page 1..n of the count its records carry (docs/INTERFACES.md, "WARC record
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -30,6 +31,7 @@ def read_warc(path: Path) -> Iterator[Input]:
     them), or inside the last gzip member's trailer (the gzip framing check).
     """
     groups: dict[str, list[tuple[int, int | None, Page]]] = {}
+    size = 0
     last = 0
     truncated = InputError(f"{shown(path)}: WARC file is truncated (last record incomplete)")
     try:
@@ -48,7 +50,7 @@ def read_warc(path: Path) -> Iterator[Input]:
                     group = groups.setdefault(meta.part_of, [])
                     group.append((meta.part or 1, meta.parts, found.page))
                     continue
-                yield found
+                yield replace(found, offset=fh.tell())
             size = path.stat().st_size
             last = records.get_record_offset()
             end = last + (records.get_record_length() or 0)
@@ -65,8 +67,8 @@ def read_warc(path: Path) -> Iterator[Input]:
     # Only the file's end can be cut: check the gzip members from the last record on.
     if _is_gzip(path) and not gzip_intact(path, start=last):
         raise truncated
-    for first_url, pages in groups.items():
-        yield stitch(first_url, pages)
+    for first_url, pages in groups.items():  # read once the whole file was
+        yield replace(stitch(first_url, pages), offset=size)
 
 
 def stitch(first_url: str, pages: list[tuple[int, int | None, Page]]) -> Input:

@@ -109,10 +109,7 @@ class Deduper:
         prepared: Prepared | None = None,
     ) -> Verdict:
         """`prepared`: `prepare(text, params)` computed beforehand (e.g. in a worker)."""
-        if prepared is not None and prepared.text == text:
-            doc = prepared
-        else:
-            doc = self._prepare(text)
+        doc = self._prepared(text, prepared)
         self._pending[key] = doc
         exact = self._index.exact_of(doc.exact)
         if exact is not None and exact != key and doc.view:
@@ -166,9 +163,7 @@ class Deduper:
         published: str | None = None,
         verdict: Verdict | None = None,
     ) -> None:
-        doc = self._pending.pop(key, None)
-        if doc is None or doc.text != text:
-            doc = self._prepare(text)
+        doc = self._prepared(text, self._pending.pop(key, None))
         self._index.add(key, doc.sig, doc.exact, doc.digests)
         self._session[key] = doc
         self._remember(key, doc)
@@ -194,6 +189,10 @@ class Deduper:
     # -- internals ------------------------------------------------------------------
     def _prepare(self, text: str) -> Prepared:
         return prepare(text, self.params)
+
+    def _prepared(self, text: str, ready: Prepared | None) -> Prepared:
+        """`ready` when it was prepared from this very text, else the text prepared now."""
+        return ready if ready is not None and ready.text == text else self._prepare(text)
 
     def _remember(self, key: str, doc: Prepared) -> None:
         self._cache[key] = doc

@@ -3,6 +3,7 @@
 Layout of the index dir:
   meta.json       stamped parameters, written once (ParamsMismatch when they differ)
   manifest.json   the live segments, in id order, and the caller's mark; replaced atomically
+                  (dedup.manifest)
   seg-NNNNNNNN/   immutable segments (dedup.segment): keys, LSH band keys, exact digests,
                   clause postings as sorted arrays in raw files, memory-mapped on open
 
@@ -17,51 +18,38 @@ The previous format (state.npz, everything loaded at open) is converted on first
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import re
-import shutil
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from dedup.bands import BAND_SCHEME, band_keys
+from dedup.bands import band_keys
 from dedup.delta import Delta
+from dedup.manifest import (
+    LEGACY_STATE,
+    MANIFEST,
+    STATE,
+    IndexFormatError,
+    read_manifest,
+    remove_unused,
+    seg_dirs,
+    stamp_meta,
+    write_manifest,
+)
 from dedup.merge import merge_segments
 from dedup.params import DedupParams
 from dedup.postings import MAX_POSTING
-from dedup.segment import Segment, fsync_dir, write_segment
+from dedup.segment import Segment, write_segment
 
 __all__ = ["MAX_POSTING", "DedupIndex", "IndexFormatError"]
 
 log = logging.getLogger(__name__)
 
-META = "meta.json"
-MANIFEST = "manifest.json"
-FORMAT = "aidcorpus-index/2"
-STATE = "state.npz"  # format 1: converted on open
-LEGACY_STATE = "state.pkl"  # format 0: holds no signatures, ignored
 SPILL_DOCS = 8192  # delta documents written out as a segment even before save()
 MERGE_FACTOR = 3  # a segment is kept while it is >= 3x all the segments after it
 REDIS_BATCH = 500  # inserts buffered before one pipeline to Redis
-_SEG = re.compile(r"seg-(\d{8})$")
-
-
-class IndexFormatError(ValueError):
-    """The index dir holds a format this version cannot read."""
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 class DedupIndex:
@@ -72,12 +60,7 @@ class DedupIndex:
     ) -> None:
         self.dir = Path(index_dir)
         self.params = params
-        meta = self.dir / META
-        if meta.exists():
-            params.check_stamp(json.loads(meta.read_text(encoding="utf-8")), str(self.dir))
-        else:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            atomic_write(meta, json.dumps(params.stamp(), indent=1).encode())
+        stamp_meta(self.dir, params)
         self._segments: list[Segment] = []
         self._published: list[str] = []
         self._mark: str | None = None
@@ -87,10 +70,12 @@ class DedupIndex:
 
             self._redis = RedisLSH(storage_config, params)
         self._pending: list[tuple[str, np.ndarray]] = []  # inserts not yet sent to Redis
-        self._next = 1 + max((int(m.group(1)) for m in self._seg_dirs()), default=0)
+        self._next = 1 + max((int(m.group(1)) for m in seg_dirs(self.dir)), default=0)
         self._delta = Delta(params.bands)
         if (self.dir / MANIFEST).exists():
-            self._open_manifest()
+            published = read_manifest(self.dir)
+            self._segments, self._published = published.segments, published.names
+            self._mark = published.mark
         elif (self.dir / STATE).exists():
             from dedup.migrate import convert_state_npz
 
@@ -103,36 +88,6 @@ class DedupIndex:
             )
         if len(self):
             log.info("dedup index %s opened: %d documents", self.dir, len(self))
-
-    # -- opening ---------------------------------------------------------------------
-    def _seg_dirs(self) -> Iterator[re.Match[str]]:
-        for p in self.dir.iterdir() if self.dir.is_dir() else ():
-            m = _SEG.match(p.name)
-            if m:
-                yield m
-
-    def _open_manifest(self) -> None:
-        for attempt in range(3):
-            manifest = json.loads((self.dir / MANIFEST).read_text(encoding="utf-8"))
-            if manifest.get("format") != FORMAT or manifest.get("band_scheme") != BAND_SCHEME:
-                raise IndexFormatError(
-                    f"dedup index {self.dir} has format {manifest.get('format')!r} "
-                    f"({manifest.get('band_scheme')!r}), this version reads {FORMAT!r}"
-                )
-            try:
-                segments, start = [], 0
-                for name in manifest["segments"]:
-                    segments.append(Segment(self.dir / name, start))
-                    start += segments[-1].n
-            except FileNotFoundError:
-                # A writer merged and removed segments between our reads: read again.
-                if attempt == 2:
-                    raise
-                continue
-            break
-        self._segments = segments
-        self._published = list(manifest["segments"])
-        self._mark = manifest.get("mark")
 
     # -- size and membership -----------------------------------------------------------
     def __len__(self) -> int:
@@ -288,27 +243,8 @@ class DedupIndex:
         self._flush_redis()
         self._spill()
         self._compact()
-        names = [s.name for s in self._segments]
         if mark is not None:
             self._mark = mark
-        manifest = {
-            "format": FORMAT,
-            "band_scheme": BAND_SCHEME,
-            "stamp": self.params.stamp(),
-            "docs": self._base_docs(),
-            "segments": names,
-            "mark": self._mark,
-        }
-        atomic_write(self.dir / MANIFEST, json.dumps(manifest, indent=1).encode())
-        self._published = names
-        self._remove_unused()
+        self._published = write_manifest(self.dir, self.params, self._segments, self._mark)
+        remove_unused(self.dir, set(self._published))
         log.debug("dedup index %s saved: %d documents", self.dir, len(self))
-
-    def _remove_unused(self) -> None:
-        """Segments no manifest names (merged away, or left by a killed writer)."""
-        live = {s.name for s in self._segments}
-        for m in list(self._seg_dirs()):
-            if m.group(0) not in live:
-                shutil.rmtree(self.dir / m.group(0), ignore_errors=True)
-        for old in (STATE, LEGACY_STATE, MANIFEST + ".tmp"):
-            (self.dir / old).unlink(missing_ok=True)

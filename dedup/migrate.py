@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedup.bands import band_keys
+from dedup.manifest import STATE
 from dedup.postings import Postings
 from dedup.segment import Segment, write_segment
 
@@ -23,8 +24,6 @@ _ROWS = 65536  # signatures banded at a time
 def convert_state_npz(index: DedupIndex) -> None:
     """Read state.npz once, write its documents as a segment and publish it (the old file
     is removed only after the new manifest is in place, so a kill here loses nothing)."""
-    from dedup.index import STATE
-
     p = index.params
     with np.load(index.dir / STATE, allow_pickle=False) as z:
         keys = z["keys"].tolist()

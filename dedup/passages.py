@@ -16,12 +16,17 @@ from zhtext import damaged_near, hash_views
 # A colon between digits is a clock time (11:10), not a clause break.
 _CLAUSE_SPLIT = re.compile(r"(?:[。！？；，、,;!?\n\r]|(?<!\d)[：:]|[：:](?!\d))+")
 
-# number, optional approximation, unit; longest units first so 万元 wins over 万.
-_UNITS = (
-    "万平方米|平方公里|平方米|万人次|人次|亿元|万元|千元|元|万人|余人|人|名|个|所|家|项|"
+# Units a figure counts in; longest first so 平方米 wins over 米. A magnitude (万, 亿) is
+# read before the unit: 4.6亿元, 1.1万个, 5.3亿 (no unit) and 1万余人 are figures too.
+UNITS = (
+    "平方公里|平方米|人次|千元|元|余人|人|名|个|所|家|项|"
     "场次|场|台|件|户|例|次|批|届|期|公里|千米|米|吨|亩|套|册|种|款|天|年|%|％"
 )
-_FIGURE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<approx>余|多|几)?\s*(?P<unit>" + _UNITS + ")")
+MAGNITUDES = {"万": 1e4, "亿": 1e8}
+_FIGURE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<approx>余|多|几)?\s*"
+    r"(?:(?P<mag>[万亿])(?P<magapprox>余|多)?)?(?P<unit>" + UNITS + ")?"
+)
 # Leading verbs and hedges that do not name what a figure measures.
 _VERBS = re.compile(
     r"^(?:累计|先后|共|总|全额|已|再|又|分别|约|近|达|达到|超过|完成|实施|安排|投入|投资|选派|"
@@ -98,21 +103,30 @@ def extract_figures(text: str) -> tuple[Figure, ...]:
     figures = []
     for part in _CLAUSE_SPLIT.split(text):
         for m in _FIGURE.finditer(part):
-            num = m.group("num")
-            # A bare year ("2020年") is a date, not a figure.
-            if m.group("unit") == "年" and len(num) == 4:
-                continue
-            unit = m.group("unit").replace("％", "%")
-            figures.append(
-                Figure(
-                    value=float(num),
-                    unit=unit,
-                    phrase=_phrase(part, m.start(), m.end()),
-                    text=part.strip(),
-                    number=num + (m.group("approx") or ""),
-                )
-            )
+            figure = _figure(m, part)
+            if figure is not None:
+                figures.append(figure)
     return tuple(figures)
+
+
+def _figure(m: re.Match[str], part: str) -> Figure | None:
+    num, mag, unit = m.group("num"), m.group("mag") or "", m.group("unit") or ""
+    # A bare number is no figure, and a bare year ("2020年") is a date.
+    if not (mag or unit) or (unit == "年" and len(num) == 4 and not mag):
+        return None
+    number, value = num + (m.group("approx") or ""), float(num)
+    if m.group("magapprox"):
+        # 1万余人: the approximation sits inside, so the unit is 人 and the value 10000.
+        number, value = number + mag + m.group("magapprox"), value * MAGNITUDES[mag]
+    else:
+        unit = mag + unit  # 2亿元 counts in 亿元, as 万元 always did
+    return Figure(
+        value=value,
+        unit=unit.replace("％", "%"),
+        phrase=_phrase(part, m.start(), m.end()),
+        text=part.strip(),
+        number=number,
+    )
 
 
 def shared_runs(mine: Sequence[Clause], shared: set[int]) -> tuple[str, ...]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,15 +20,15 @@ from rapidfuzz.distance import Indel
 
 from dedup.params import DedupParams
 from dedup.passages import Clause
+from dedup.written import CN_DIGITS as _CN_DIGITS
+from dedup.written import NUM_CHARS as _NUM_CHARS
+from dedup.written import NUM_RUN as _NUM_RUN
+from dedup.written import as_written, moved_points
 
 MIN_CONTAINED = 150  # shingles: containment alone merges only documents at least this long
 
-_CN_DIGITS = "〇零一二两三四五六七八九十百千万"
-_NUM_CHARS = set("0123456789." + _CN_DIGITS)
 # Chinese numerals count as a fact only in ordinal/count position: 第五批, 十四五.
 _CN_CONTEXT_AFTER = set("批届期次轮年月日号个名")
-_NUM_RUN = re.compile(f"[0-9.{_CN_DIGITS}]+")
-_WRITTEN_RE = re.compile(f"[0-9.{_CN_DIGITS}]+")  # a number in the stored text (NFKC)
 _TIMESTAMP_DIGITS = 8  # a run this long after punctuation removal is a date-time stamp
 
 # Places that templates swap: provinces and the aid-receiving areas of Xinjiang.
@@ -91,8 +90,8 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return inter / (a.size + b.size - inter), inter / min(a.size, b.size)
 
 
-def _token(view: str, i: int, j: int) -> str:
-    """The numeric token at the changed span view[i:j], or ''.
+def _token(view: str, i: int, j: int) -> tuple[int, int] | None:
+    """Where the numeric token at the changed span view[i:j] is, or None.
 
     The one run of number characters reaching into the span (or touching an insertion
     point), extended over its digits outside the span; a span that also holds other
@@ -105,16 +104,15 @@ def _token(view: str, i: int, j: int) -> str:
         hi += 1
     runs = [m.span() for m in _NUM_RUN.finditer(view, lo, hi) if j == i or m.end() > i]
     if len(runs) != 1:
-        return ""
+        return None
     start, end = runs[0]
-    token = view[start:end]
-    if any(ch.isdigit() for ch in token):
-        return "" if len(token) >= _TIMESTAMP_DIGITS else token
+    if any(ch.isdigit() for ch in view[start:end]):
+        return None if end - start >= _TIMESTAMP_DIGITS else runs[0]
     if not all(ch in _NUM_CHARS for ch in view[i:j]):
-        return ""  # a Chinese numeral partly edited away (五十 -> 的十) is no figure
+        return None  # a Chinese numeral partly edited away (五十 -> 的十) is no figure
     before = view[start - 1] if start > 0 else ""
     after = view[end] if end < len(view) else ""
-    return token if before == "第" or after in _CN_CONTEXT_AFTER else ""
+    return runs[0] if before == "第" or after in _CN_CONTEXT_AFTER else None
 
 
 def _places(view: str, i: int, j: int) -> set[str]:
@@ -159,23 +157,16 @@ def _similarity(a: str, b: str, cutoff: float) -> float:
     return Indel.normalized_similarity(a, b, score_cutoff=cutoff)
 
 
-def _as_written(token: str, text: str) -> str:
-    """The number `token` (from a view, decimal points dropped) as `text` writes it."""
-    for m in _WRITTEN_RE.finditer(unicodedata.normalize("NFKC", text)):
-        number = m.group(0).strip(".")
-        if number.replace(".", "") == token:
-            return number
-    return token
-
-
 def _char_conflicts(a: str, b: str, text_a: str = "", text_b: str = "") -> list[str]:
+    """Changes between two paired clause views, figures named as `text_a`/`text_b` (the
+    clauses as written) write them, with magnitude and unit: 4.6亿元 → 5.3亿元."""
     found = []
     for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
             continue
         ta, tb = _token(a, i1, i2), _token(b, j1, j2)
-        if ta and tb and ta != tb:
-            found.append(f"{_as_written(ta, text_a)} → {_as_written(tb, text_b)}")
+        if ta and tb and a[ta[0] : ta[1]] != b[tb[0] : tb[1]]:
+            found.append(f"{as_written(a, *ta, text_a)} → {as_written(b, *tb, text_b)}")
             continue
         if tag == "replace":
             pa, pb = _places(a, i1, i2), _places(b, j1, j2)
@@ -273,20 +264,22 @@ def conflicts_between(old: Facts, new: Facts) -> tuple[str, ...]:
     """template_conflicts on facts extracted once per document (the engine caches them)."""
     va, sa, vb, sb = old.views, old.skeletons, new.views, new.skeletons
     # Views drop punctuation, decimal points too (1.1万 -> 11万): conflicts are named
-    # as the clauses write them.
-    written = dict(zip(old.views, old.texts, strict=True))
-    written.update(zip(new.views, new.texts, strict=True))
+    # as the clauses write them, each side from its own document (one map for both
+    # would name an old clause by a new clause that shares its view: 46亿 for 4.6亿).
+    written_a = dict(zip(old.views, old.texts, strict=True))
+    written_b = dict(zip(new.views, new.texts, strict=True))
     pairs: list[tuple[str, str]] = []
+    conflicts: list[str] = []
     for tag, i1, i2, j1, j2 in _opcodes(sa, sb):
         if tag == "equal":
             for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-                if va[i] != vb[j] and _anchored(va, vb, i, j, sa[i]):
-                    pairs.append((va[i], vb[j]))
+                if va[i] != vb[j]:
+                    if _anchored(va, vb, i, j, sa[i]):
+                        pairs.append((va[i], vb[j]))
+                else:  # one view; the texts may still place a decimal point otherwise
+                    conflicts += moved_points(old.texts[i], new.texts[j])
         elif tag == "replace":
             pairs += _pair_up(va[i1:i2], vb[j1:j2])
-    conflicts: list[str] = []
     for a, b in pairs:
-        for conflict in _char_conflicts(a, b, written.get(a, ""), written.get(b, "")):
-            if conflict not in conflicts:
-                conflicts.append(conflict)
-    return tuple(conflicts)
+        conflicts += _char_conflicts(a, b, written_a.get(a, ""), written_b.get(b, ""))
+    return tuple(dict.fromkeys(conflicts))

@@ -70,7 +70,7 @@ def cluster_sizes(rows: Rows) -> Spec | None:
         alt.Chart(_data(rows), title="repost clusters by number of copies", width=WIDTH / 2)
         .mark_bar()
         .encode(
-            x=alt.X("copies:O", title="copies in the cluster"),
+            x=alt.X("copies:O", title="copies in the cluster", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("clusters:Q", title="clusters", axis=COUNT),
             tooltip=["copies:O", "clusters:Q"],
         )
@@ -152,8 +152,12 @@ def damage(rows: Rows) -> Spec | None:
         .mark_bar()
         .encode(
             y=alt.Y("outlet:N", title=None),
-            x=alt.X("sum(documents):Q", stack="normalize", title="share of copies",
-                    axis=alt.Axis(format="%")),
+            x=alt.X(
+                "sum(documents):Q",
+                stack="normalize",
+                title="share of copies",
+                axis=alt.Axis(format="%"),
+            ),
             color=alt.Color(
                 "state:N",
                 scale=alt.Scale(domain=["clean", "damaged"], range=["#54a24b", "#e45756"]),
@@ -175,8 +179,12 @@ def text_lengths(rows: Rows) -> Spec | None:
             x2="stop:Q",
             y=alt.Y("sum(documents):Q", title="documents", axis=COUNT),
             color=alt.Color("copy:N", title=None),
-            tooltip=["start:Q", "stop:Q", "copy:N", alt.Tooltip("sum(documents):Q",
-                                                                title="documents")],
+            tooltip=[
+                "start:Q",
+                "stop:Q",
+                "copy:N",
+                alt.Tooltip("sum(documents):Q", title="documents"),
+            ],
         )
     )
     return _spec(chart)
@@ -186,8 +194,10 @@ def figure_history(rows: Rows, match: str) -> Spec | None:
     if not rows:
         return None
     base = alt.Chart(_data(rows), title=f"figure history: {match}", width=WIDTH, height=240)
+    # Padding keeps the first and last reports' points inside the frame (they sat on
+    # its edges, half cut off).
     line = base.mark_line(color="#bbbbbb").encode(
-        x=alt.X("date:T", title="published"),
+        x=alt.X("date:T", title="published", scale=alt.Scale(padding=16)),
         y=alt.Y("amount:Q", title="value"),
         detail="series:N",
     )
@@ -214,8 +224,9 @@ def quality(rows: Rows) -> Spec | None:
         alt.Chart(_data(long), title="per-source quality (latest run of each site)", width=140)
         .mark_bar()
         .encode(
-            x=alt.X("value:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(
-                domain=[0, 1])),
+            x=alt.X(
+                "value:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+            ),
             y=alt.Y("site:N", title=None),
             color=alt.Color("rate:N", legend=None),
             column=alt.Column("rate:N", title=None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,42 @@ def test_snippet_marks_the_first_needle() -> None:
     text = "甲" * 50 + "援疆医生67名" + "乙" * 50
     snip = make_snippet(text, ["援疆医生"], width=5)
     assert snip == "…甲甲甲甲甲[援疆医生]67名乙乙…"
+
+
+def test_query_syntax_users_type_is_read_not_passed_to_fts(
+    demo_corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Quotes, *, :, parentheses and AND mean what users expect (the plain query's hits);
+    -WORD and NOT WORD leave documents out; OR and an empty query are one-line errors."""
+    db = str(demo_corpus / "corpus.db")
+    plain = {h["url"] for h in _search(capsys, "--db", db, "援疆医生", "--limit", "50")}
+    assert plain
+    for typed in ('"援疆医生"', "援疆医生*", "(援疆医生)", "^援疆医生", "NEAR(援疆医生)"):
+        assert {h["url"] for h in _search(capsys, "--db", db, typed, "--limit", "50")} == plain
+    both = {h["url"] for h in _search(capsys, "--db", db, "援疆", "医生", "--limit", "50")}
+    assert {h["url"] for h in _search(capsys, "--db", db, "援疆 AND 医生", "--limit", "50")} == both
+    assert {h["url"] for h in _search(capsys, "--db", db, "援疆:医生", "--limit", "50")} == both
+    # exclusion, as -WORD (after the query, no -- needed for a Chinese word) or NOT WORD
+    hebei = [h for h in _search(capsys, "--db", db, "援疆医生", "--limit", "50")
+             if "河北" in h["title"] + h["snippet"]]  # fmt: skip
+    assert hebei
+    head = ["search", "--db", db, "--limit", "50", "--format", "jsonl"]
+    for argv in (["援疆医生", "-河北"], ["援疆医生 NOT 河北"], ["--", "援疆医生", "-河北"]):
+        capsys.readouterr()
+        assert main(head + argv) == 0, argv
+        kept = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert kept and {h["url"] for h in kept} < plain
+        with Store.open(demo_corpus / "corpus.db") as store:
+            for h in kept:
+                text = store.conn.execute(
+                    "SELECT title || text FROM documents WHERE url = ?", (h["url"],)
+                ).fetchone()[0]
+                assert "河北" not in text and "援疆医生" in text
+    for *bad, said in (('""', "no word to find"), ("AND", "no word to find"), ("*", "no word"),
+                       ("--", "-河北", "only words to leave out"), ("援疆 OR 医生", "OR is not"),
+                       ("援疆医生", "-x", "unrecognized arguments: -x")):  # fmt: skip
+        capsys.readouterr()
+        with pytest.raises(SystemExit) if said.startswith("unrec") else nullcontext():
+            assert main(["search", "--db", db, *bad]) == 2, bad
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err, (bad, err)

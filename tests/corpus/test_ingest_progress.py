@@ -50,7 +50,9 @@ def test_eta_is_proportional() -> None:
 
 
 def test_quiet_ingest_prints_no_progress(
-    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    seeds_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import corpus.progress
@@ -63,3 +65,61 @@ def test_quiet_ingest_prints_no_progress(
     assert main(["ingest", "-q", "--db", str(tmp_path / "b.db"), str(seeds_dir)]) == 0
     captured = capsys.readouterr()
     assert captured.err == "" and "5 documents stored" in captured.out
+
+
+class Recorder:
+    """Keeps every snapshot ingest reports."""
+
+    def __init__(self) -> None:
+        self.snaps: list[Snapshot] = []
+
+    def __call__(self, message: str) -> None:
+        pass
+
+    def update(self, snap: Snapshot, *, final: bool = False) -> None:
+        self.snaps.append(snap)
+
+
+def test_one_big_warc_moves_the_share_and_eta_while_it_is_read(
+    demo_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A single WARC (the usual `ingest crawl.warc.gz`) showed 0/1 files, 0% and ETA ?
+    until its end: the share now follows the bytes of the file read so far."""
+    import corpus.ingest_run
+
+    monkeypatch.setattr(corpus.ingest_run.time, "monotonic", _ticking())  # 0.2 s apart
+    warc = max((demo_corpus / "warc").glob("*.warc.gz"), key=lambda p: p.stat().st_size)
+    recorder = Recorder()
+    with Store.open(tmp_path / "c.db", create=True) as store:
+        stats = ingest_paths(store, [warc], progress=recorder, workers=1)
+    assert stats.pages >= 5
+    inside = [s for s in recorder.snaps if s.files_done == 0 and s.pages > 0]
+    assert inside, recorder.snaps
+    shares = [s.bytes_done / s.bytes_total for s in inside]
+    assert 0 < shares[0] < 1 and shares == sorted(shares) and shares[-1] > shares[0]
+    assert all(s.eta() is not None for s in inside)
+    assert "0/1 files (" in inside[0].line() and "ETA ?" not in inside[0].line()
+
+
+def _ticking():
+    now = [0.0]
+
+    def monotonic() -> float:
+        now[0] += 0.25
+        return now[0]
+
+    return monotonic
+
+
+def test_bar_on_an_80_column_terminal_keeps_share_files_and_eta_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    term = Terminal()
+    progress = BarProgress(term)
+    progress.update(Snapshot(1, 4, 250, 1000, 1234, 1200, 30, 4, elapsed=30.0))
+    progress.bar.refresh()
+    progress.close()
+    shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", term.getvalue())
+    assert re.search(r"25% 1/4 files ETA (-:--:--|\d:\d\d:\d\d) 1234 pages", shown), shown
+    assert "stored, 30 dup, 4 dropped" in shown and "…" not in shown  # counts wrap, whole

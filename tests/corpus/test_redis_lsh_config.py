@@ -4,8 +4,6 @@ corpus is the one the local index builds."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,16 +19,8 @@ URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
-def namespace() -> Iterator[str]:
-    client = redis.Redis.from_url(URL, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    name = f"aidcorpus-test-{uuid.uuid4().hex}"
-    yield name
-    for key in client.scan_iter(match=name + "*", count=500):
-        client.delete(key)
+def namespace(redis_namespace: str) -> str:
+    return redis_namespace  # tests/conftest.py: the real Redis, keys deleted after
 
 
 def _config(tmp_path: Path, body: str) -> Path:

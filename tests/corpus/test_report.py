@@ -104,3 +104,34 @@ def test_many_outlets_fold_into_others_and_lengths_are_binned(demo_corpus: Path)
     assert sum(r["documents"] for r in bins) == total
     for length in lengths:  # every document falls in exactly one bin
         assert len({r["start"] for r in bins if r["start"] <= length < r["stop"]}) == 1
+
+
+def test_chart_layout_fixes_seen_in_the_screenshot() -> None:
+    """The screenshot showed the cluster sizes' 1/2/3 turned on their side and the figure
+    history's first and last points half outside the frame."""
+    from corpus.report import charts
+
+    sizes = charts.cluster_sizes([{"copies": 1, "clusters": 5}, {"copies": 2, "clusters": 12}])
+    assert sizes is not None and sizes["encoding"]["x"]["axis"]["labelAngle"] == 0
+    history = charts.figure_history(
+        [{"date": "2023-04-13", "amount": 67, "series": "a", "outlet": "x", "changed": False,
+          "phrase": "p", "value": "67", "unit": "名", "title": "t", "url": "u"}], "p"
+    )  # fmt: skip
+    assert history is not None and history["layer"][0]["encoding"]["x"]["scale"]["padding"] > 0
+
+
+def test_report_finds_the_run_stats_where_the_run_config_put_them(
+    demo_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A config with db = "corpus.db" has `aidcorpus run` write stats to data/runs (the
+    runs_dir default), not beside the database: the report looked only beside it."""
+    import shutil
+
+    shutil.copy(demo_corpus / "corpus.db", tmp_path / "corpus.db")
+    shutil.copytree(demo_corpus / "runs", tmp_path / "data" / "runs")
+    (tmp_path / "aidcorpus.toml").write_text('[corpus]\ndb = "corpus.db"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AIDCORPUS_CONFIG", raising=False)
+    assert main(["report", "--db", "corpus.db", "--out", "rep"]) == 0
+    page = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
+    assert "from run stats in data/runs" in page and "demo-shanxi" in page

@@ -92,7 +92,7 @@ def test_record_names_crawled_sites_and_prefers_discovery() -> None:
 
 
 def test_run_summary_warns_when_a_site_falls(tmp_path: Path) -> None:
-    from corpus.runner import run_demo
+    from corpus.demo.run import run_demo
 
     runs = tmp_path / "runs"
     runs.mkdir()

@@ -61,10 +61,18 @@ def test_ingest_stores_files_while_they_keep_coming(tmp_path: Path) -> None:
             urls = _other_host(path.with_suffix(".tmp"))
             os.replace(path.with_suffix(".tmp"), path)  # published whole, as a closed file
             assert urls
-            time.sleep(0.6)
-            conn = sqlite3.connect(db)
-            seen_during.append(conn.execute("SELECT count(*) FROM sources").fetchone()[0])
-            conn.close()
+            # Wait (bounded) for the writer to record this file while the crawl is still
+            # live; a fixed sleep failed on a loaded machine where workers start slowly.
+            deadline = time.monotonic() + 60
+            count = 0
+            while time.monotonic() < deadline:
+                conn = sqlite3.connect(db)
+                count = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+                conn.close()
+                if count > i:
+                    break
+                time.sleep(0.05)
+            seen_during.append(count)
         state["live"] = False
 
     thread = threading.Thread(target=crawl)
@@ -75,3 +83,4 @@ def test_ingest_stores_files_while_they_keep_coming(tmp_path: Path) -> None:
     assert stats.sources == 4 and not stats.errors
     assert stats.stored == 3  # the four files carry the same three URLs
     assert seen_during[0] >= 1  # the first file was in before the writer finished
+    assert seen_during == sorted(seen_during) and seen_during[-1] == 4

@@ -46,6 +46,11 @@ class Portal:
     hits: dict[str, int] = field(default_factory=dict)
     times: dict[str, list[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # robots.txt answers wait until this many crawlers asked for it (at most 60 s), so
+    # every process of a shared crawl has started before any page is served, however
+    # slowly a loaded machine starts one of them.
+    robots_quorum: int = 0
+    robots_asked: threading.Condition = field(default_factory=threading.Condition)
 
     def articles(self) -> list[int]:
         ids = list(range(1, self.n_lists * self.per_list + 1))
@@ -140,6 +145,11 @@ class Handler(BaseHTTPRequestHandler):
             portal.times.setdefault(path, []).append(time.monotonic())
             if qs:
                 portal.queries.append((path, parse_qs(qs)))
+        if path == "/robots.txt" and portal.robots_quorum:
+            with portal.robots_asked:
+                portal.robots_asked.notify_all()
+                quorum = portal.robots_quorum
+                portal.robots_asked.wait_for(lambda: portal.hits[path] >= quorum, timeout=60)
         if path == "/bad/variant.html" and not qs:  # same page, tracking key added
             return self._send(302, {"Location": "/bad/variant.html?from=home"}, b"")
         if path.startswith("/bad/"):

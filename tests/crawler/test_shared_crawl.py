@@ -4,10 +4,9 @@ once, per-host politeness held across both, the crawl state shared between them.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,16 +22,8 @@ URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
-def prefix() -> Iterator[str]:
-    client = redis.Redis.from_url(URL, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    name = f"aidcorpus-test-{uuid.uuid4().hex}"
-    yield name
-    for key in client.scan_iter(match=name + ":*", count=1000):
-        client.delete(key)
+def prefix(redis_namespace: str) -> str:
+    return redis_namespace  # tests/conftest.py: the real Redis, keys deleted after
 
 
 class Counting(Handler):
@@ -83,7 +74,7 @@ def _crawl_twice_at_once(srv: CountingServer, tmp: Path, prefix: str, settings: 
 def test_two_processes_fetch_every_article_once_and_stay_polite(
     tmp_path: Path, prefix: str
 ) -> None:
-    portal = Portal(n_lists=4, per_list=6, article_delay=0.01)
+    portal = Portal(n_lists=4, per_list=6, article_delay=0.01, robots_quorum=2)
     delay = 0.08
     settings = {**FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "DOWNLOAD_DELAY": delay}
     srv = CountingServer(portal)
@@ -98,9 +89,15 @@ def test_two_processes_fetch_every_article_once_and_stay_polite(
         assert all(portal.hits[p] == 1 for p in pages)  # lists, feed, sitemap, parts too
         # politeness over both processes: 2 on the wire at most, starts `delay` apart
         assert srv.max_active <= 2
-        gaps = [b - a for a, b in zip(srv.starts, srv.starts[1:], strict=False)]
-        close = [(g, srv.paths[i], srv.paths[i + 1]) for i, g in enumerate(gaps) if g < delay]
-        assert min(gaps) >= delay - 0.015, close[:6]  # arrival jitter: a few ms
+        # Arrival times carry the jitter of a loaded machine (a request sent on time can
+        # arrive 50 ms late, shrinking the next gap), so spacing is checked over windows
+        # of four starts: three delays must separate them, less one delay of jitter. Two
+        # processes each keeping only their own delay would put four starts within two.
+        starts = [t for t, p in zip(srv.starts, srv.paths, strict=True) if p != "/robots.txt"]
+        spans = [b - a for a, b in zip(starts, starts[4:], strict=False)]
+        assert min(spans) >= 3 * delay, sorted(spans)[:6]
+        gaps = sorted(b - a for a, b in itertools.pairwise(starts))
+        assert gaps[len(gaps) // 2] >= delay * 0.9, gaps[:6]  # the median gap: one delay
         # each process wrote its own WARC files, in its own folder
         folders = {Path(f).parent for s in first for f in s.warc_files}
         assert len(folders) == 2
@@ -159,7 +156,7 @@ def test_run_with_two_crawl_processes_and_the_shared_index(tmp_path: Path, prefi
     from portal_server import serve
 
     aidcorpus = str(Path(sys.executable).with_name("aidcorpus"))
-    portal = Portal(n_lists=3, per_list=5, article_delay=0.02)
+    portal = Portal(n_lists=3, per_list=5, article_delay=0.02, robots_quorum=2)
     with serve(portal) as srv:
         config = tmp_path / "aidcorpus.toml"
         config.write_text(

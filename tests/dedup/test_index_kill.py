@@ -28,7 +28,7 @@ CHILD = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     import numpy as np
-    from dedup import index as index_mod, merge, segment
+    from dedup import index as index_mod, manifest, merge, segment
     from dedup.index import DedupIndex
     from dedup.params import DedupParams
 
@@ -61,7 +61,7 @@ CHILD = textwrap.dedent(
         segment.ArrayWriter.close = counted(segment.ArrayWriter.close)
         index_mod.merge_segments = flagged(merge.merge_segments)
     elif kind == "replace":
-        index_mod.os.replace = counted(os.replace)
+        manifest.os.replace = counted(os.replace)
     index = DedupIndex(Path(sys.argv[2]), DedupParams())
     for i in range(len(index), len(sigs)):
         index.add(f"k{i}", sigs[i], f"{i:032x}", [i % 97, 5000 + i])

@@ -25,10 +25,14 @@ def test_place_swap_is_a_template_conflict_but_a_damaged_place_is_not() -> None:
 
 def test_template_conflicts_keep_decimal_points() -> None:
     """The clause views drop punctuation, decimal points included: conflicts are named as
-    the text writes them (1.1万 → 1.4万, not 11万 → 14万)."""
+    the text writes them, magnitude and unit included (1.1万人 → 1.4万人, not 11万 → 14万)."""
     a = split_clauses("山西援疆项目带动就业1.1万人，投资4.6亿元新建学校。全年接待游客１.２万人次。")
     b = split_clauses("山西援疆项目带动就业1.4万人，投资5.3亿元新建学校。全年接待游客１.５万人次。")
-    assert template_conflicts(a, b) == ("1.1万 → 1.4万", "4.6 → 5.3", "1.2万 → 1.5万")
+    assert template_conflicts(a, b) == (
+        "1.1万人 → 1.4万人",
+        "4.6亿元 → 5.3亿元",
+        "1.2万人次 → 1.5万人次",
+    )
 
 
 def test_choose_canonical_rule_order() -> None:
@@ -47,7 +51,7 @@ def test_guard_sees_short_clauses_and_list_ordinals() -> None:
     base = "简评\n2005年，是世界反法西斯战争胜利六十周年。\n1、蛋白质是头发的主要养分。"
     year = split_clauses(base.replace("2005年", "2006年"), 1)
     item = split_clauses(base.replace("1、", "8、"), 1)
-    assert template_conflicts(split_clauses(base, 1), year) == ("2005 → 2006",)
+    assert template_conflicts(split_clauses(base, 1), year) == ("2005年 → 2006年",)
     assert template_conflicts(split_clauses(base, 1), item) == ("1 → 8",)
 
 
@@ -62,7 +66,7 @@ def test_guard_pairs_clauses_beside_a_swapped_paragraph() -> None:
         1,
     )
     conflicts = template_conflicts(old, new)
-    assert "2022 → 2023" in conflicts and "74 → 80" in conflicts
+    assert "2022年 → 2023年" in conflicts and "74岁 → 80岁" in conflicts
 
 
 def test_edit_next_to_a_place_is_not_a_swap_and_mojibake_is_not_a_fact() -> None:
@@ -80,4 +84,16 @@ def test_posting_times_and_counters_are_not_facts() -> None:
     b = split_clauses("2023年04月13日 15:30\n阅读 87\n选派干部217名，实施项目184个。", 1)
     assert template_conflicts(a, b) == ()
     c = split_clauses("2023年04月13日 15:30\n阅读 87\n选派干部217名，实施项目185个。", 1)
-    assert template_conflicts(a, c) == ("184 → 185",)
+    assert template_conflicts(a, c) == ("184个 → 185个",)
+
+
+def test_figures_keep_their_magnitude() -> None:
+    """A magnitude (万, 亿) belongs to the figure: 5.3亿 with no unit, 1.1万个, 1万余人."""
+    text = "投入资金5.3亿，实施项目1.1万个，带动就业1万余人，完成率98.5%，培训教师3200人次。"
+    figures = extract_figures(text)
+    assert [f.label for f in figures] == [
+        "资金 5.3亿", "项目 1.1万个", "就业 1万余人", "98.5%", "教师 3200人次",
+    ]  # fmt: skip
+    assert [(f.value, f.unit) for f in figures][:3] == [(5.3, "亿"), (1.1, "万个"), (1e4, "人")]
+    # A bare year and a bare number are no figures.
+    assert [f.label for f in extract_figures("2020年以来，编号3471，共120次")] == ["120次"]

@@ -44,5 +44,20 @@ def test_facts_drop_counters_and_keep_order() -> None:
 def test_figure_and_place_changes_are_conflicts() -> None:
     old = split_clauses("山西省第四批援疆干部共67名抵达阜康市。项目总投资2亿元。", 1)
     new = split_clauses("河北省第五批援疆干部共105名抵达阜康市。项目总投资2亿元。", 1)
-    assert template_conflicts(old, new) == ("山西 → 河北", "四 → 五", "67 → 105")
+    assert template_conflicts(old, new) == ("山西 → 河北", "第四批 → 第五批", "67名 → 105名")
     assert template_conflicts(old, old) == ()
+
+
+def test_conflicts_name_the_changed_figure_as_its_clause_writes_it() -> None:
+    """Traditional script, a spaced magnitude, the same digits twice with other units, a
+    decimal point dropped by the view: each side reads as its own text writes it."""
+    pairs = [
+        ("接待遊客１.２萬人次，同比增长", "接待遊客１.５萬人次，同比增长", "1.2萬人次 → 1.5萬人次"),
+        ("投资 4.6 亿元新建学校项目", "投资 5.3 亿元新建学校项目", "4.6亿元 → 5.3亿元"),
+        ("选派干部67名与医生67个同期抵达", "选派干部67名与医生68个同期抵达", "67个 → 68个"),
+        ("带动就业1.1万人实现增收", "带动就业11万人实现增收", "1.1万人 → 11万人"),
+        ("完成投资3000多万元用于建设", "完成投资4000多万元用于建设", "3000多万元 → 4000多万元"),
+        ("第十四届全运会在西安举办", "第十五届全运会在西安举办", "第十四届 → 第十五届"),
+    ]  # fmt: skip
+    for a, b, want in pairs:
+        assert template_conflicts(split_clauses(a, 1), split_clauses(b, 1)) == (want,), a

@@ -1,7 +1,11 @@
-"""Shared helpers for the extract tests: the evaldata location and a small page builder."""
+"""Shared helpers for the extract tests: the evaldata location, a small page builder and
+the bigram F1 that scores extracted text against the gold text."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,3 +29,15 @@ def article_html(body: str, *, title: str = "测试标题", head: str = "") -> s
         "<div class='footer'>版权所有 © 2023 某某网 京ICP备05004340号-1</div>"
         "</body></html>"
     )
+
+
+def _bigrams(text: str) -> Counter[str]:
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return Counter(t[i : i + 2] for i in range(len(t) - 1))
+
+
+def bigram_f1(pred: str, gold: str) -> float:
+    """F1 of the character bigrams (NFKC, whitespace dropped) of `pred` against `gold`."""
+    p, g = _bigrams(pred), _bigrams(gold)
+    overlap = sum((p & g).values())
+    return 0.0 if not overlap else 2 * overlap / (sum(p.values()) + sum(g.values()))

@@ -5,30 +5,18 @@ quality gate (macro bigram F1 on full-text ground truth) stays above pinned floo
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from extract import Article, Dropped, Page, extract_page
 from extract.boilerplate import leaked
+from tests.extract.conftest import bigram_f1
 
 # Pinned a little under the measured values (bench/results/extract.md); only move them up.
 FLOOR_ALL = 0.87
 FLOOR_BY_SOURCE = {"chinese-web-content-extraction-dataset": 0.92, "magic-html-forum": 0.68}
 MAX_LEAK_RATE = 0.02
 FULL_TEXT = ("human-full-text", "regression-fixture-full-text")
-
-
-def _bigrams(text: str) -> Counter[str]:
-    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-    return Counter(t[i : i + 2] for i in range(len(t) - 1))
-
-
-def _f1(pred: str, gold: str) -> float:
-    p, g = _bigrams(pred), _bigrams(gold)
-    overlap = sum((p & g).values())
-    return 0.0 if not overlap else 2 * overlap / (sum(p.values()) + sum(g.values()))
 
 
 def _pages(evaldata: Path) -> list[tuple[Path, dict]]:
@@ -65,7 +53,7 @@ def test_quality_gate(evaldata: Path) -> None:
             continue
         got = _run(path, rec)
         text = got.text if isinstance(got, Article) else ""
-        scores.setdefault(path.parent.name, []).append(_f1(text, rec["text"]))
+        scores.setdefault(path.parent.name, []).append(bigram_f1(text, rec["text"]))
         leaks += bool(leaked(text, rec["text"]))
     every = [s for group in scores.values() for s in group]
     assert len(every) >= 90

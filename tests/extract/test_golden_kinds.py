@@ -7,15 +7,12 @@ from ../shared/evaldata at test time (skipped when absent), never copied here.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from extract import Article, Page, extract_page
-from tests.extract.conftest import article_html
+from tests.extract.conftest import article_html, bigram_f1
 
 PARAS = [
     "援疆是一项接续奋斗的事业。4月12日，从山西省援疆前方指挥部传来消息，第四批援疆干部人才进疆以来，实施援疆项目184个。",
@@ -31,17 +28,6 @@ COMMENTS = [
     "这篇报道写得很好，希望援疆工作越来越好，为新疆的发展贡献更多力量！",
     "支持！我的同学就在援疆队伍里，他说当地的孩子们都非常可爱，学习也很认真。",
 ]
-
-
-def _bigrams(text: str) -> Counter[str]:
-    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-    return Counter(t[i : i + 2] for i in range(len(t) - 1))
-
-
-def _f1(pred: str, gold: str) -> float:
-    p, g = _bigrams(pred), _bigrams(gold)
-    overlap = sum((p & g).values())
-    return 0.0 if not overlap else 2 * overlap / (sum(p.values()) + sum(g.values()))
 
 
 def _page(evaldata: Path, key: str) -> tuple[Article, dict]:
@@ -100,7 +86,7 @@ def test_encyclopedia_entry_with_snippets(evaldata: Path) -> None:
 
 def test_blog_with_comment_section_keeps_only_the_post(evaldata: Path) -> None:
     art, rec = _page(evaldata, "chinese-web-content-extraction-dataset/54e89e4e")
-    assert _f1(art.text, rec["text"]) > 0.95
+    assert bigram_f1(art.text, rec["text"]) > 0.95
     assert "承蒙开心就好的邀请" in art.text
     assert "拜读了你翻译的" not in art.text  # a reader's comment
     assert "2005年9月" not in art.text  # the archive sidebar
@@ -108,7 +94,7 @@ def test_blog_with_comment_section_keeps_only_the_post(evaldata: Path) -> None:
 
 def test_blog_with_long_link_sidebar(evaldata: Path) -> None:
     art, rec = _page(evaldata, "chinese-web-content-extraction-dataset/c38e2b2d")
-    assert _f1(art.text, rec["text"]) > 0.95
+    assert bigram_f1(art.text, rec["text"]) > 0.95
     assert "交换下链接如何" not in art.text  # guestbook teaser in the sidebar
 
 
@@ -116,19 +102,19 @@ def test_blog_post_with_code_blocks(evaldata: Path) -> None:
     art, rec = _page(evaldata, "magic-html-forum/7b01ccf3")
     # the highlighter's "hljs-comment" spans are code, not a comment section
     assert "set http_proxy=" in art.text and "source ~/.bashrc" in art.text
-    assert _f1(art.text, rec["text"]) > 0.55
+    assert bigram_f1(art.text, rec["text"]) > 0.55
 
 
 def test_forum_replies_are_content(evaldata: Path) -> None:
     art, rec = _page(evaldata, "magic-html-forum/6897d6ef")
     assert "最近纯英文的机器人挺多的" in art.text
-    assert _f1(art.text, rec["text"]) > 0.9
+    assert bigram_f1(art.text, rec["text"]) > 0.9
 
 
 @pytest.mark.parametrize("key", ["readability-zh/qq", "readability-zh/gmw"])
 def test_portal_pages_with_related_blocks(evaldata: Path, key: str) -> None:
     art, rec = _page(evaldata, key)
-    assert _f1(art.text, rec["text"]) > 0.85
+    assert bigram_f1(art.text, rec["text"]) > 0.85
 
 
 def test_article_wrapper_named_header_is_not_chrome() -> None:
@@ -168,4 +154,4 @@ def test_qa_page_keeps_answers_not_the_sign_in_upsell(evaldata: Path) -> None:
     art, rec = _page(evaldata, "magic-html-forum/044e68e44f3c")
     assert "精彩内容一键收藏" not in art.text
     assert "这是确实有震感" in art.text
-    assert _f1(art.text, rec["text"]) > 0.85
+    assert bigram_f1(art.text, rec["text"]) > 0.85
