@@ -47,6 +47,7 @@ class RunConfig:
     dedup_storage: dict[str, Any] | None = None  # [dedup] lsh = "redis": the LSH in Redis
     topic_gate: str = "auto"  # ingest's gate: auto (crawled pages), on, off; profiles may override
     log_file: Path | None = None  # Scrapy's log (rotated); default: crawl.log beside the state
+    data_dir: Path | None = None  # the default data folder beside the config: a run creates it
 
 
 class _Reader:
@@ -169,6 +170,7 @@ def load_config(path: Path) -> RunConfig:
         dedup_storage=dedup_storage,
         topic_gate=gate,
         log_file=root / log_file if log_file else state.parent / "crawl.log",
+        data_dir=root / "data",
     )
 
 
@@ -219,6 +221,39 @@ def check_scrapy_settings(path: Path, settings: dict[str, Any]) -> None:
                 f"{path}: [scrapy] {key} must be {want} like its default {default!r},"
                 f" not {value!r}"
             )
+
+
+def check_parent(path: Path, what: str) -> None:
+    """A file or folder a crawl or run creates must go into a folder that exists: a typo
+    or an unmounted disk must not silently grow a tree of folders (a one-line error)."""
+    parent = path.parent
+    if parent.is_dir():
+        return
+    if parent.exists():
+        raise UserError(f"{what} {path}: {parent} is not a folder")
+    raise UserError(f"{what} {path}: no such folder {parent}")
+
+
+def check_run_paths(config: RunConfig) -> None:
+    """Every path the crawl and ingest of a run write has an existing parent folder; the
+    default data folder beside the config (`data/`) is created when a path goes straight
+    into it."""
+    paths = [
+        ("WARC folder", config.warc_dir), ("crawl state", config.state),
+        ("crawl log", config.log_file), ("corpus database", config.db),
+        ("runs folder", config.runs_dir),
+    ]  # fmt: skip  (export destinations are export's: it creates their folders, as ever)
+    data = config.data_dir
+    into_data = False
+    for what, path in paths:
+        if path is None:
+            continue
+        if data is not None and path.parent == data and data.parent.is_dir():
+            into_data = True
+            continue
+        check_parent(path, what)
+    if into_data and data is not None:  # only once every path is known good
+        data.mkdir(exist_ok=True)
 
 
 def check_state_path(state: Path) -> None:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from corpus.dedupe import CorpusDeduper
-from corpus.ingest import Extracted, IngestStats, Job, doc_key, work
+from corpus.ingest import WARM_UP, Extracted, IngestStats, Job, doc_key, work
 from corpus.ingest_events import (
     Begin,
     End,
@@ -30,34 +30,14 @@ from corpus.ingest_events import (
 )
 from corpus.inputcheck import shown
 from corpus.pool import IDLE, Crashed, OrderedPool
+from corpus.profiles import Profiles
 from corpus.progress import Snapshot
 from corpus.quality import DAMAGED, FILES
 from corpus.sources import Input, InputError, Source
 from corpus.store import Store, rollback
-from extract.types import Article, Dropped, Page
+from extract.types import Article, Dropped
 
 log = logging.getLogger(__name__)
-
-# An article in both scripts: extracting and signing it loads what the first page of a run
-# would (OpenCC dictionaries, parsers) before the workers fork. Long enough for our own
-# main-text run: trafilatura's fallback would load justext's lists (0.3 s) in the parent.
-_WARM_TEXT = "".join(
-    f"<p>山西援疆干部人才在昌吉开展第{i}批对口支援工作，累计投入资金{i * 300}万元，"
-    f"惠及当地群众{i * 1000}人次。對口支援新疆的幹部人才積極投身受援地建設。</p>"
-    for i in range(1, 9)
-)
-WARM_UP = Job(
-    Input(
-        Page(
-            url="http://127.0.0.1/warm-up.html",
-            body=(
-                "<html><head><meta charset='utf-8'><title>援疆工作综述</title></head><body>"
-                f"<h1>援疆工作综述</h1><div class='article'>{_WARM_TEXT}</div></body></html>"
-            ).encode(),
-        )
-    ),
-    gated=False,
-)
 
 
 class IngestRun:
@@ -78,7 +58,6 @@ class IngestRun:
         store.ensure_file_keys()
         self.dedup = CorpusDeduper(store, index_dir, storage_config=storage_config)
         self.batch_size = batch_size
-        self.gate = gate
         self.progress = progress
         self.counts: Counter[str] = Counter()
         self.dropped: Counter[str] = Counter()
@@ -86,8 +65,7 @@ class IngestRun:
         self.started = time.monotonic()
         self.last_report = self.started
         self.in_tx = False
-        self.profiles: dict[str, tuple[str | None, tuple[str, ...], bool | None]] = {}
-        self.sites_dir = sites_dir
+        self.profiles = Profiles(sites_dir, gate)
         self.timings: Counter[str] = Counter()
         self.force = force
         self.errors: list[str] = []
@@ -123,9 +101,14 @@ class IngestRun:
         if not isinstance(event, PageEvent):
             return None
         item = event.item
-        if not 200 <= item.status < 300 or self.store.has_url(item.page.url):
+        if not 200 <= item.status < 300 or not item.complete:
             return None
-        return Job(self._with_profile_terms(item), self._gated(item))
+        if self.store.has_url(item.page.url):
+            return None
+        return self._work_of(item)
+
+    def _work_of(self, item: Input) -> Job:
+        return Job(self.profiles.with_terms(item), self.profiles.gated(item))
 
     # -- handling, in input order ----------------------------------------------------
     def _handle(self, event: Event | object, done: Extracted | Crashed | None) -> None:
@@ -199,6 +182,10 @@ class IngestRun:
             self.counts["not_ok"] += 1  # a 404 or 500 kept in the WARC: no document
             site["not_ok"] += 1
             return
+        if not item.complete:  # deferred: stored when a later crawl archives it whole
+            self.counts["incomplete"] += 1
+            site["incomplete"] += 1
+            return
         self.counts["pages"] += 1
         site["pages"] += 1
         if self.store.has_url(item.page.url):
@@ -206,7 +193,7 @@ class IngestRun:
             site["already_stored"] += 1
             return
         if done is None:  # not read through the pool
-            done = work(Job(self._with_profile_terms(item), self._gated(item)), self.dedup.params)
+            done = work(self._work_of(item), self.dedup.params)
         self._begin()
         if isinstance(done, Crashed):
             # Not a drop: the file stays incomplete, so the next run tries the page again.
@@ -221,7 +208,7 @@ class IngestRun:
         if isinstance(result, Dropped):
             self._drop(result.url, result.reason, result.detail, source)
             site["dropped/" + result.reason] += 1
-        elif self._gated(item) and not result.topic_terms:
+        elif self.profiles.gated(item) and not result.topic_terms:
             self._drop(result.url, "off-topic", "no topic term matched", source)
             site["dropped/off-topic"] += 1
         elif result.url != item.page.url and self.store.has_url(result.url):
@@ -236,38 +223,6 @@ class IngestRun:
         if self.pending >= self.batch_size:
             self.flush()
 
-    def _profile(self, site: str | None) -> tuple[str | None, tuple[str, ...], bool | None]:
-        """(outlet name, topic terms, topic_gate) of the profile a page was crawled with."""
-        if site is None:
-            return None, (), None
-        if site not in self.profiles:
-            from crawler.sites import SiteError, get_site
-
-            try:
-                profile = get_site(site, self.sites_dir)
-                self.profiles[site] = (
-                    profile.outlet or None, profile.topic_terms, profile.topic_gate
-                )
-            except SiteError:
-                log.warning("WARC names unknown site profile %r: global topic terms only", site)
-                self.profiles[site] = (None, (), None)
-        return self.profiles[site]
-
-    def _with_profile_terms(self, item: Input) -> Input:
-        """Give pages crawled with a profile that profile's own topic terms."""
-        _, terms, _ = self._profile(item.page.site)
-        if not terms:
-            return item
-        return Input(replace(item.page, topic_terms=terms), item.parts)
-
-    def _gated(self, item: Input) -> bool:
-        """A profile's own `topic_gate` decides for its pages; otherwise on: every page,
-        off: none, auto: pages crawled with a profile."""
-        own = self._profile(item.page.site)[2]
-        if own is not None:
-            return own
-        return self.gate == "on" or (self.gate == "auto" and item.page.site is not None)
-
     def _drop(self, url: str, reason: str, detail: str, source: str) -> None:
         self.dropped[reason] += 1
         self.store.add_dropped(url, reason, detail, source)
@@ -277,7 +232,7 @@ class IngestRun:
         return self.per_site.setdefault(site or FILES, Counter())
 
     def _store(self, article: Article, source: str, done: Extracted) -> str:
-        outlet, _, _ = self._profile(article.site)
+        outlet = self.profiles.outlet(article.site)
         if outlet and article.outlet != outlet:
             # A page crawled with a profile is that outlet's page: the profile's name wins
             # over the page's own spelling of it (中新網 on a page in Traditional script).
@@ -342,18 +297,11 @@ class IngestRun:
 
     def stats(self) -> IngestStats:
         c = self.counts
+        counted = ("sources", "sources_skipped", "pages", "stored", "already_stored", "exact",
+                   "reposts", "links", "not_ok", "incomplete", "worker_crashes")  # fmt: skip
         return IngestStats(
-            sources=c["sources"],
-            sources_skipped=c["sources_skipped"],
-            pages=c["pages"],
-            stored=c["stored"],
-            already_stored=c["already_stored"],
-            exact=c["exact"],
-            reposts=c["reposts"],
+            **{name: c[name] for name in counted},
             new_clusters=c["new"],
-            links=c["links"],
-            not_ok=c["not_ok"],
-            worker_crashes=c["worker_crashes"],
             dropped=dict(self.dropped),
             timings={k: round(v, 3) for k, v in self.timings.items()},
             errors=tuple(self.errors),

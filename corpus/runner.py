@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from corpus import quality
-from corpus.config import RunConfig, check_state_path, load_config
+from corpus.config import (
+    RunConfig,
+    check_parent,
+    check_run_paths,
+    check_state_path,
+    load_config,
+)
 from corpus.errors import UserError
 from corpus.export import export
 from corpus.ingest import IngestStats, ingest_paths
@@ -52,6 +58,7 @@ def start_sites(
     processes: int = 1,
     redis_url: str | None = None,
     redis_prefix: str = "aidcorpus",
+    topic_gate: str = "auto",
 ) -> Any:
     """Validate, then start the crawl in its child process (crawler.run.CrawlJob), or in
     `processes` children sharing one frontier in Redis at `redis_url` (CrawlGroup)."""
@@ -64,14 +71,18 @@ def start_sites(
         raise UserError(f"--base-url must start with http:// or https://, not {base_url!r}")
     if warc_dir.exists() and not warc_dir.is_dir():
         raise UserError(f"WARC folder {warc_dir} is a file")
+    check_parent(warc_dir, "WARC folder")
+    check_parent(state_path, "crawl state")
     check_state_path(state_path)
+    if log_file is not None:
+        check_parent(log_file, "crawl log")
     known = load_sites(sites_dir)
     if all_sites:
         sites = sorted(n for n, s in known.items() if not s.local)
     unknown = [s for s in sites if s not in known]
     if unknown:
         raise UserError(f"unknown site {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    settings = dict(settings or {})
+    settings = {"AIDCORPUS_TOPIC_GATE": topic_gate, **(settings or {})}
     if refresh_after is not None:
         settings["AIDCORPUS_REFRESH_AFTER_DAYS"] = refresh_after
     if max_pages:
@@ -130,6 +141,7 @@ def scheduled_run(
 ) -> RunResult:
     """crawl -> ingest -> export under a lock; returns the summary printed to the user.
     `stderr_level`: the lowest level of the crawl's log that also goes to stderr."""
+    check_run_paths(config)  # before the lock file, which would create the db's folder
     lock = run_lock_path(config.db)
     with run_lock(lock) as held:
         if not held:
@@ -158,6 +170,7 @@ def _run(config: RunConfig, progress: Progress | None, stderr_level: str = "WARN
         processes=config.processes,
         redis_url=config.redis_url,
         redis_prefix=config.redis_prefix,
+        topic_gate=config.topic_gate,
     )
     crawling = _Watch(job)
     try:

@@ -8,6 +8,7 @@ after each flush, so a page is marked done only once its record is on disk and a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from pathlib import Path
@@ -83,6 +84,20 @@ class Archive:
             self.checkpoint()
         elif time.monotonic() - self._since >= self.batch_seconds:
             self.checkpoint()
+
+    def add_article(self, pages: list[FetchRecord], *, whole: bool) -> None:
+        """Archive the pages of one multi-page article together, each stamped with the
+        article's page count (crawler.records.PARTS), or 0 when it is not `whole` (a later
+        page failed, or the crawl stopped first): ingest stores only whole articles, and
+        the crawl state marks one done only when its last page is among `pages`."""
+        if not pages:
+            return
+        count = len(pages) if whole else 0
+        last = len(pages) - 1
+        self.add(*(
+            dataclasses.replace(p, parts=count, last_part=p.last_part or (whole and i == last))
+            for i, p in enumerate(pages)
+        ))  # fmt: skip
 
     def checkpoint(self) -> None:
         """Write the held WARC records, then commit the state rows that name them."""

@@ -176,8 +176,8 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
     """In the child: crawl with CheckSpider, return the pages and notes as plain data."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.child import build_settings, keep_quiet
     from crawler.report import drift_of
-    from crawler.run import build_settings, keep_quiet
     from crawler.spiders.check import CheckSpider
 
     site = site_from_dict(spec["site"])
@@ -212,17 +212,9 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m crawler.check SPEC.json", file=sys.stderr)
-        return 2
-    spec = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-    result = _child(spec)
-    out = Path(spec["result_path"])
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, out)
-    return 0
+    from crawler.child import spec_main
+
+    return spec_main(argv, "crawler.check", _child)
 
 
 if __name__ == "__main__":

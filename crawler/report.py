@@ -1,6 +1,6 @@
 """Drift reports: how well a profile's article_pattern still fits the site, per run.
 
-Built from a spider's frontier at the end of its crawl (crawler/run.py, check-site) and
+Built from a spider's frontier at the end of its crawl (crawler/child.py, check-site) and
 kept in the run stats; `warning` is the line the run summary prints when the pattern rots.
 """
 

@@ -1,4 +1,5 @@
-"""`crawl()`: run the spiders in a child process (`python -m crawler.run SPEC`), stats back as JSON.
+"""`crawl()`: run the spiders in a child process (`python -m crawler.child SPEC`, see
+crawler/child.py), stats back as JSON (crawler/crawlstats.py).
 
 A child per crawl lets one Python process crawl repeatedly (Twisted's reactor cannot restart)
 and lets tests SIGKILL a real crawl. The child holds a lock on the WARC folder and dies with
@@ -9,77 +10,23 @@ Scrapy's log goes to `log_file` (rotated) when given; warnings and errors to std
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import json
-import logging
-import logging.handlers
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.sites import Site, SiteError, load_sites
-from crawler.warc import recover_open_files
-
-log = logging.getLogger(__name__)
-LOCK_NAME = ".crawl.lock"
+from crawler.child import resolve_sites
+from crawler.crawlstats import CrawlStats, merge_stats
 
 
 class CrawlError(RuntimeError):
     """The crawl child failed; the message carries its exit status."""
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlStats:
-    sites: tuple[str, ...]
-    pages_fetched: int  # responses archived (lists, articles, parts, feeds, ...)
-    articles_kept: int  # articles whose title/body matched topic terms
-    articles_skipped: int  # archived too, but off-topic
-    articles_seen: int  # not requested: archived whole within refresh_after_days
-    not_modified: int  # 304 answers to conditional requests
-    errors: int
-    refused: int
-    retries: int
-    warc_records: int
-    warc_files: tuple[str, ...]
-    recovered_files: tuple[str, ...]  # `.open` files of a killed run, published at start
-    elapsed_s: float  # the child's whole run, recovery included
-    crawl_s: float  # Scrapy's elapsed_time_seconds (spider open to close, longest site)
-    counters: dict[str, int] = field(default_factory=dict)  # every namespaced stats key
-    drift: tuple[dict[str, Any], ...] = ()  # per site: crawler.report.Drift as a dict
-    log_file: str | None = None  # Scrapy's log of this crawl, when written to a file
-
-    def summary(self) -> str:
-        return (
-            f"crawl {', '.join(self.sites)}: {self.pages_fetched} pages, articles kept"
-            f" {self.articles_kept} / off-topic {self.articles_skipped}; {self.articles_seen}"
-            f" article links not refetched (archived before or linked twice);"
-            f" 304 {self.not_modified}, errors {self.errors},"
-            f" refused {self.refused}, {len(self.warc_files)} WARC file(s), {self.elapsed_s:.1f}s"
-        )
-
-    def warnings(self) -> list[str]:
-        """Lines the run summary prints as warnings: profiles whose pattern drifted."""
-        from crawler.report import Drift
-
-        found = [Drift(**{**d, **{k: tuple(d[k]) for k in ("learned", "refused", "traps")}})
-                 for d in self.drift]  # fmt: skip
-        return [w for w in (d.warning for d in found) if w]
-
-
-def _resolve(names: list[str], sites_dir: Path | None, base_url: str | None) -> list[Site]:
-    known = load_sites(sites_dir)
-    missing = [n for n in names if n not in known]
-    if missing:
-        raise SiteError(f"unknown site(s) {', '.join(missing)}; known: {', '.join(sorted(known))}")
-    return [known[n].for_base(base_url) for n in names]
 
 
 class CrawlJob:
@@ -124,39 +71,14 @@ class CrawlJob:
         self._tmp.cleanup()
 
 
-def start_crawl(
-    site_names: list[str],
-    *,
-    warc_dir: Path,
-    state_path: Path,
-    base_url: str | None = None,
-    settings: dict[str, Any] | None = None,
-    sites_dir: Path | None = None,
-    urls: list[str] | None = None,
-    timeout: float | None = None,
-    log_file: Path | None = None,
-    stderr_level: str = "WARNING",
-    redis_url: str | None = None,
-    redis_prefix: str = "aidcorpus",
-) -> CrawlJob:
+def start_crawl(site_names: list[str], *, timeout: float | None = None, **options: Any) -> CrawlJob:
     """Start crawling the named profiles (or, with `urls`, one URL list named
-    site_names[0]) in a child process; see `crawl`."""
-    if urls is None:
-        _resolve(site_names, sites_dir, base_url)  # fail fast, in the caller's process
-    return CrawlJob(
-        site_names,
-        timeout=timeout,
-        warc_dir=warc_dir,
-        state_path=state_path,
-        base_url=base_url,
-        settings=settings,
-        sites_dir=sites_dir,
-        urls=urls,
-        log_file=log_file,
-        stderr_level=stderr_level,
-        redis_url=redis_url,
-        redis_prefix=redis_prefix,
-    )
+    site_names[0]) in a child process; `options` are `crawl_command`'s keyword arguments
+    (warc_dir, state_path, base_url, settings, sites_dir, urls, log_file, stderr_level,
+    redis_url, redis_prefix). See `crawl`."""
+    if options.get("urls") is None:  # fail fast, in the caller's process
+        resolve_sites(site_names, options.get("sites_dir"), options.get("base_url"))
+    return CrawlJob(site_names, timeout=timeout, **options)
 
 
 class CrawlGroup:
@@ -197,33 +119,6 @@ def start_crawls(processes: int, site_names: list[str], **kwargs: Any) -> CrawlJ
         CrawlGroup(jobs).kill()
         raise
     return CrawlGroup(jobs)
-
-
-def merge_stats(stats: list[CrawlStats]) -> CrawlStats:
-    """One crawl's stats from its processes': counts added, files joined, times the longest."""
-    if len(stats) == 1:
-        return stats[0]
-    counters: dict[str, int] = {}
-    for s in stats:
-        for key, value in s.counters.items():
-            counters[key] = counters.get(key, 0) + value
-    summed = {
-        name: sum(getattr(s, name) for s in stats)
-        for name in ("pages_fetched", "articles_kept", "articles_skipped", "articles_seen",
-                     "not_modified", "errors", "refused", "retries", "warc_records")
-    }  # fmt: skip
-    return CrawlStats(
-        sites=stats[0].sites,
-        warc_files=tuple(f for s in stats for f in s.warc_files),
-        recovered_files=tuple(f for s in stats for f in s.recovered_files),
-        elapsed_s=max(s.elapsed_s for s in stats),
-        crawl_s=max(s.crawl_s for s in stats),
-        counters=counters,
-        # each process reports the drift it saw: the first report per site stands
-        drift=tuple({d.get("site"): d for s in reversed(stats) for d in s.drift}.values()),
-        log_file=stats[0].log_file,
-        **summed,
-    )
 
 
 def crawl(site_names: list[str], **kwargs: Any) -> CrawlStats:
@@ -286,201 +181,6 @@ def crawl_command(
     }
     spec_path = Path(spec_dir) / "spec.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-    return [sys.executable, "-m", "crawler.run", str(spec_path)], result
+    return [sys.executable, "-m", "crawler.child", str(spec_path)], result
 
 
-def build_settings(spec: dict[str, Any]) -> Any:
-    from scrapy.settings import Settings
-
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    overrides = dict(spec.get("settings") or {})
-    if "AIDCORPUS_CONTACT_URL" in overrides and "USER_AGENT" not in overrides:
-        version = settings.get("AIDCORPUS_VERSION")
-        overrides["USER_AGENT"] = f"aidcorpus/{version} (+{overrides['AIDCORPUS_CONTACT_URL']})"
-    overrides["WARC_DIR"] = spec["warc_dir"]
-    overrides["CRAWL_STATE_PATH"] = spec["state_path"]
-    settings.setdict(overrides, priority="cmdline")
-    if spec.get("redis_url"):
-        from crawler.shared import settings_for
-
-        shared = settings_for(spec["redis_url"], spec.get("redis_prefix") or "aidcorpus")
-        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
-        handlers.update(shared.pop("DOWNLOAD_HANDLERS"))
-        settings.setdict({**shared, "DOWNLOAD_HANDLERS": handlers}, priority=100)
-    keep_quiet(settings)
-    return settings
-
-
-def keep_quiet(settings: Any) -> None:
-    """Nothing listens, whatever a run config's [scrapy] table says."""
-    settings.set("TELNETCONSOLE_ENABLED", False, priority=100)
-    settings.set("REMOTE_CONTROL_ENABLED", False, priority=100)
-    extensions = dict(settings.getdict("EXTENSIONS"))
-    extensions.update(dict.fromkeys(settings.getlist("LISTENING_EXTENSIONS")))
-    settings.set("EXTENSIONS", extensions, priority=100)
-
-
-def _log_to(spec: dict[str, Any], settings: Any) -> None:
-    """With a log file: Scrapy's log there (rotated), stderr gets `stderr_level` and up.
-    Without: Scrapy's log on stderr at LOG_LEVEL, as `scrapy crawl` prints it."""
-    level = logging.getLevelName(settings.get("LOG_LEVEL"))
-    wanted = logging.getLevelName(spec.get("stderr_level") or "WARNING")
-    stderr = logging.StreamHandler(sys.stderr)
-    handlers: list[logging.Handler] = [stderr]
-    if spec.get("log_file"):
-        path = Path(spec["log_file"])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8"
-        )
-        handler.setLevel(level)
-        handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
-        handlers.append(handler)
-        stderr.setLevel(wanted)
-        stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    else:
-        stderr.setLevel(wanted if wanted >= logging.ERROR else min(wanted, level))
-        stderr.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
-    root = logging.getLogger()
-    root.setLevel(min(h.level for h in handlers))  # no records nobody will write
-    for handler in handlers:
-        root.addHandler(handler)
-
-
-def _sum_stats(all_stats: list[dict[str, Any]]) -> tuple[dict[str, int], list[str]]:
-    counters: dict[str, int] = {}
-    files: list[str] = []
-    for stats in all_stats:
-        files.extend(stats.get("warc/files", []))
-        for key, value in stats.items():
-            if isinstance(value, int) and not isinstance(value, bool):
-                counters[key] = counters.get(key, 0) + value
-    return counters, files
-
-
-def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.report import drift_of
-    from crawler.spiders.portal import PortalSpider
-    from crawler.spiders.urls import UrlListSpider, url_list_site
-    from crawler.state import CrawlState
-
-    started = time.monotonic()
-    warc_dir = Path(spec["warc_dir"])
-    recovered = [str(p) for p in recover_open_files(warc_dir)]
-    settings = build_settings(spec)
-    if spec.get("urls") is not None:
-        local = settings.getbool("AIDCORPUS_ALLOW_LOCAL")
-        jobs = [(UrlListSpider, url_list_site(spec["sites"][0], tuple(spec["urls"]), local=local))]
-    else:
-        sites = _resolve(spec["sites"], spec.get("sites_dir"), spec.get("base_url"))
-        jobs = [(PortalSpider, site) for site in sites]
-    # one connection for every spider: batched writes from two connections would wait on
-    # each other's lock inside the one reactor thread
-    state: Any
-    if spec.get("redis_url"):  # shared with the crawl's other processes
-        from crawler.redisstate import RedisCrawlState
-
-        state = RedisCrawlState.from_url(spec["redis_url"], spec.get("redis_prefix") or "aidcorpus")
-    else:
-        state = CrawlState(spec["state_path"], batch=True)
-    run_id = state.start_run(spec["sites"])
-    _log_to(spec, settings)
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # our handlers above
-    process = CrawlerProcess(settings)
-    crawlers = []
-    for spider_cls, site in jobs:
-        crawler = process.create_crawler(spider_cls)  # its own settings: see from_crawler
-        crawlers.append(crawler)
-        process.crawl(crawler, site=site, state=state)
-    process.start()
-    state.commit()
-    all_stats = [c.stats.get_stats() for c in crawlers if c.stats is not None]
-    counters, files = _sum_stats(all_stats)
-    drift = [
-        asdict(drift_of(c.spider.site.name, c.spider.frontier, c.stats and c.stats.get_stats()))
-        for c in crawlers
-        if c.spider is not None and getattr(c.spider, "frontier", None) is not None
-    ]
-    for report in drift:
-        log.info("drift: %s", report)
-    crawl_s = max((float(s.get("elapsed_time_seconds", 0.0)) for s in all_stats), default=0.0)
-
-    def total(prefix: str) -> int:
-        return sum(v for k, v in counters.items() if k.startswith(prefix))
-
-    result = {
-        "sites": spec["sites"],
-        "pages_fetched": counters.get("crawl/pages", 0),
-        "articles_kept": counters.get("articles/kept", 0),
-        "articles_skipped": counters.get("articles/skipped", 0),
-        "articles_seen": counters.get("skip/seen", 0),
-        "not_modified": counters.get("crawl/not-modified", 0),
-        "errors": total("errors/"),
-        "refused": total("refused/"),
-        "retries": counters.get("retry/count", 0),
-        "warc_records": counters.get("warc/records", 0),
-        "warc_files": files,
-        "recovered_files": recovered,
-        "elapsed_s": round(time.monotonic() - started, 3),
-        "crawl_s": round(crawl_s, 3),
-        "counters": {k: v for k, v in sorted(counters.items()) if "/" in k},
-        "drift": drift,
-        "log_file": spec.get("log_file"),
-    }
-    state.finish_run(run_id, result)
-    state.close()
-    return result
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m crawler.run SPEC.json", file=sys.stderr)
-        return 2
-    spec = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-    warc_dir = Path(spec["warc_dir"])
-    warc_dir.mkdir(parents=True, exist_ok=True)
-    lock = _own_folder(warc_dir) if spec.get("redis_url") else _lock(warc_dir)
-    if lock is None:
-        print(f"another crawl is writing to {warc_dir}", file=sys.stderr)
-        return 3
-    with lock:
-        spec["warc_dir"] = str(Path(lock.name).parent)
-        result = _run_child(spec)
-    out = Path(spec["result_path"])
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, out)
-    return 0
-
-
-def _lock(folder: Path) -> Any:
-    """The folder's crawl lock (an open file holding flock), or None when taken."""
-    lock = open(folder / LOCK_NAME, "a+")  # closed by the caller's `with`
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock.close()
-        return None
-    return lock
-
-
-def _own_folder(warc_dir: Path) -> Any:
-    """A shared crawl's WARC folder: `<warc_dir>/<host>-<n>`, the first free n on this
-    machine, so processes never write (or recover) each other's files; a process that
-    died leaves its folder to the next one, which publishes its open file."""
-    host = socket.gethostname().replace("/", "_") or "host"
-    for n in range(256):
-        folder = warc_dir / f"{host}-{n}"
-        folder.mkdir(exist_ok=True)
-        lock = _lock(folder)
-        if lock is not None:
-            return lock
-    return None
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,7 +2,7 @@
 on by default. Our own: WARC_DIR, WARC_MAX_SIZE, WARC_GROW_FROM, WARC_FSYNC, WARC_BATCH_*,
 CRAWL_STATE_PATH, AIDCORPUS_CONTACT_URL/MAX_BODY/ALLOW_LOCAL/SITES_DIR/BASE_URL/REFRESH_AFTER_DAYS,
 RETRY_AFTER_MAX/DEFAULT, PROGRESS_INTERVAL (see each below). Nothing listens: telnet and
-RemoteControl are off, and crawler/run.py keeps them off whatever a run config says."""
+RemoteControl are off, and crawler/child.py keeps them off whatever a run config says."""
 
 from __future__ import annotations
 
@@ -71,6 +71,9 @@ AIDCORPUS_ALLOWED_ADDRESSES: list[str] = []  # non-public addresses/networks let
 AIDCORPUS_SITES_DIR = ""  # `scrapy crawl portal -a site=NAME`: profiles (default built-in)
 AIDCORPUS_BASE_URL = ""  # ... and the base URL of a local profile
 AIDCORPUS_REFRESH_AFTER_DAYS = 0  # > 0 overrides every profile's refresh_after_days
+# the topic gate ingest will apply (auto and on: gated; off: not), unless a profile's own
+# topic_gate says: articles are counted kept / off-topic only where a gate is on
+AIDCORPUS_TOPIC_GATE = "auto"
 URLLENGTH_LIMIT = 1000
 HTTPERROR_ALLOWED_CODES = [304]  # conditional requests: the spider records a 304
 

@@ -1,5 +1,5 @@
 """One crawl spread over processes and machines: a frontier, a dupefilter and per-host
-politeness in Redis (used when `[crawl] redis_url` is set; crawler/run.py sets it up).
+politeness in Redis (used when `[crawl] redis_url` is set; crawler/child.py sets it up).
 
 - `SharedScheduler` is scrapy-redis's scheduler: every process of a crawl pushes to and
   pops from one request queue per spider. A crawl is a *round*: the first process to

@@ -49,6 +49,9 @@ class FetchRecord:
     part_of: str | None = None  # first page URL of a multi-page article
     part: int | None = None  # 1-based part number
     last_part: bool = True  # False while more parts of this article are to come
+    # multi-page article: its page count once all are fetched (set on every page when the
+    # group is archived), 0 when archived without its later pages (crawler.records.PARTS)
+    parts: int | None = None
     topic_terms: tuple[str, ...] = ()
     kept: bool | None = None  # articles only: topic gate verdict
     record_id: str = ""  # WARC-Record-ID of the response; "" = a new one when written
@@ -238,6 +241,7 @@ def encode_pair(rec: FetchRecord) -> bytes:
             rec.kind,
             part_of=rec.part_of,
             part=rec.part,
+            parts=rec.parts,
             topic_terms=rec.topic_terms,
             found_by=rec.found_by,
         ),

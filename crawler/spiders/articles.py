@@ -48,7 +48,7 @@ class ArticlePages(_Base):
             if kind == PAGE:
                 nxt = None  # not an article: its "next page" is not a part
             else:
-                kept = bool(terms)
+                kept = bool(terms) or not self.gated
                 self._stat("articles/kept" if kept else "articles/skipped")
         multi = nxt is not None or part > 1
         yield from self._record(
@@ -69,6 +69,7 @@ class ArticlePages(_Base):
                 errback=self.on_error,
                 meta={"kind": PART_KIND, "part_of": first, "part": part + 1, "parts_seen": seen,
                       "depth": meta.get("depth", 0)},
+                dont_filter=True,  # a page seen before (linked as an article) is still a part
             )  # fmt: skip
         yield from self._follow(released)
 
@@ -93,9 +94,10 @@ class ArticlePages(_Base):
             return PAGE, released
         return kind, released
 
-    def _release(self, first: str | None) -> None:
-        """Archive the held pages of the article starting at `first` (its last page came,
-        or a next page failed: what was fetched is kept, the article stays incomplete)."""
+    def _release(self, first: str | None, *, whole: bool = False) -> None:
+        """Archive the held pages of the article starting at `first` whose next page failed
+        or was never fetched: marked incomplete (ingest defers it, the crawl state keeps
+        it pending, a later run refetches it whole) unless that page can never come."""
         held = self._parts.pop(first, []) if first is not None else []
         if held and self.archive is not None:
-            self.archive.add(*held)
+            self.archive.add_article(held, whole=whole)

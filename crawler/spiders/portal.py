@@ -65,6 +65,7 @@ class PortalSpider(DiscoveryPages, ArticlePages, Spider):
         self.archive: Archive | None = None
         self.frontier: Frontier | None = None
         self.yield_items = True
+        self.gated = True  # a topic gate applies to this site's articles (from_crawler)
         # pages of a multi-page article, held until its last page: archived together, they
         # land in one WARC file (files rotate between flushes; ingest stitches per file)
         self._parts: dict[str, list[FetchRecord]] = {}
@@ -85,6 +86,8 @@ class PortalSpider(DiscoveryPages, ArticlePages, Spider):
         )
         if spider.site.local:  # before Scrapy freezes the settings: the guard lets it through
             settings.set("AIDCORPUS_ALLOW_LOCAL", True, priority="spider")
+        own = spider.site.topic_gate
+        spider.gated = own if own is not None else settings.get("AIDCORPUS_TOPIC_GATE") != "off"
         days = settings.getfloat("AIDCORPUS_REFRESH_AFTER_DAYS")
         if days > 0:
             spider.site = dataclasses.replace(spider.site, refresh_after_days=days)
@@ -107,6 +110,8 @@ class PortalSpider(DiscoveryPages, ArticlePages, Spider):
         return spider
 
     def _close(self) -> None:
+        if self.gated:  # the run summary counts off-topic articles only where a gate is on
+            self._stat("articles/gated-sites")
         for first in list(self._parts):
             self._release(first)
         if self.archive is not None:
@@ -220,11 +225,13 @@ class PortalSpider(DiscoveryPages, ArticlePages, Spider):
             **fields,
         )
         if self.archive is not None:
-            if rec.part_of is not None and not rec.last_part:
+            if rec.part_of is None:
+                self.archive.add(rec)
+            elif not rec.last_part:
                 self._parts.setdefault(rec.part_of, []).append(rec)
             else:
-                held = self._parts.pop(rec.part_of, []) if rec.part_of else []
-                self.archive.add(*held, rec)
+                held = self._parts.pop(rec.part_of, [])
+                self.archive.add_article([*held, rec], whole=True)
         if not self.yield_items:
             return
         yield {
@@ -260,7 +267,12 @@ class PortalSpider(DiscoveryPages, ArticlePages, Spider):
     def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("kind", "?")
-        self._release(request.meta.get("part_of"))
+        if request.meta.get("part_of"):
+            # a next page that is gone (404, 410) or refused (robots, guard, size) ends
+            # the article where it is; a network error, 5xx or 429 leaves it incomplete
+            gone = failure.check(HttpError) and failure.value.response.status in (404, 410)
+            refused = failure.check(IgnoreRequest) and not failure.check(HttpError)
+            self._release(request.meta["part_of"], whole=bool(gone or refused))
         if request.meta.get("found_by") == "probe" and self.frontier is not None:
             # a probe that fails tells nothing about its shape, but frees its slot
             yield from self._follow(self.frontier.probe_failed(request.url))

@@ -93,6 +93,8 @@ def test_state_and_topic_verdicts(run: Run) -> None:
     finally:
         state.close()
     assert run.first.articles_kept >= 7 and run.first.articles_skipped >= 6
+    # the profiles leave the gate to the run ("auto": on): off-topic articles are counted
+    assert f"off-topic {run.first.articles_skipped}" in run.first.summary()
 
 
 def test_politeness(run: Run) -> None:
