@@ -89,9 +89,8 @@ def _docs(root: Path) -> dict[str, str]:
         return dict(conn.execute("SELECT url, text FROM documents"))
 
 
-def _crawl_once(
-    root: Path, portal: RealPortal, articles: list[Article]
-) -> tuple[subprocess.CompletedProcess[str], str]:
+def _profile(root: Path, articles: list[Article]) -> None:
+    """The portal's profile with its right article_pattern, in root/sites."""
     (root / "sites").mkdir(parents=True)
     (root / "sites" / "realportal.toml").write_text(
         PROFILE.format(
@@ -101,6 +100,12 @@ def _crawl_once(
         ),
         encoding="utf-8",
     )
+
+
+def _crawl_once(
+    root: Path, portal: RealPortal, articles: list[Article]
+) -> tuple[subprocess.CompletedProcess[str], str]:
+    _profile(root, articles)
     with serve(portal) as srv:
         (root / "aidcorpus.toml").write_text(CONFIG.format(base=srv.base), encoding="utf-8")
         argv = [AIDCORPUS, "run", "--config", str(root / "aidcorpus.toml")]
@@ -149,15 +154,7 @@ def test_split_article_whole_after_a_kill(
 ) -> None:
     [three] = [a for a in articles if len(a.part_paths) == 2][:1]
     portal = HoldingPortal(articles, hold=three.part_paths[kill.page - 2])
-    (tmp_path / "sites").mkdir()
-    (tmp_path / "sites" / "realportal.toml").write_text(
-        PROFILE.format(
-            lists=r"/channel/(index_\d+\.html)?$",
-            articles=good_pattern(articles),
-            start="/channel/",
-        ),
-        encoding="utf-8",
-    )
+    _profile(tmp_path, articles)
     argv = [AIDCORPUS, "run", "--config", str(tmp_path / "aidcorpus.toml")]
     with serve(portal) as srv:
         config = CONFIG.format(base=srv.base)
