@@ -20,7 +20,7 @@ from typing import Any
 from crawler.canon import canonical_url
 from crawler.discovery import ShapeBook, ShapeCount
 from crawler.records import ARTICLE_KINDS, PAGE, PART_KIND
-from crawler.state import MAX_ATTEMPTS, PageState, _header
+from crawler.state import MAX_ATTEMPTS, PageState, _header, conditional_headers
 from crawler.warc import FetchRecord, now_iso
 
 FIELDS = (
@@ -109,15 +109,7 @@ class RedisCrawlState:
         )  # fmt: skip
 
     def conditional_headers(self, url: str) -> dict[str, str]:
-        page = self.get(url)
-        if page is None or page.status != 200:
-            return {}
-        headers = {}
-        if page.etag:
-            headers["If-None-Match"] = page.etag
-        if page.last_modified:
-            headers["If-Modified-Since"] = page.last_modified
-        return headers
+        return conditional_headers(self.get(url))
 
     # -- writes ---------------------------------------------------------------------
     def record(self, rec: FetchRecord) -> None:

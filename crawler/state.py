@@ -81,6 +81,18 @@ class PageState:
     attempts: int
 
 
+def conditional_headers(page: PageState | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since for a page last answered 200 (both state backends)."""
+    if page is None or page.status != 200:
+        return {}
+    headers = {}
+    if page.etag:
+        headers["If-None-Match"] = page.etag
+    if page.last_modified:
+        headers["If-Modified-Since"] = page.last_modified
+    return headers
+
+
 def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     name = name.lower()
     return next((v for k, v in headers if k.lower() == name), None)
@@ -149,15 +161,7 @@ class CrawlState:
         return PageState(*row[:9], terms, kept, bool(row[11]), row[12])
 
     def conditional_headers(self, url: str) -> dict[str, str]:
-        page = self.get(url)
-        if page is None or page.status != 200:
-            return {}
-        headers = {}
-        if page.etag:
-            headers["If-None-Match"] = page.etag
-        if page.last_modified:
-            headers["If-Modified-Since"] = page.last_modified
-        return headers
+        return conditional_headers(self.get(url))
 
     def record(self, rec: FetchRecord) -> None:
         """A response whose WARC record is flushed."""

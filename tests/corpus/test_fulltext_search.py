@@ -74,12 +74,7 @@ def test_index_follows_ingest_and_old_databases_are_migrated(
     with Store.open(db) as store:
         assert [_name(h.url) for h in search(store, "援疆医生")] == ["000"]
     # a database made before the index existed: drop it, as an older aidcorpus had none
-    conn = sqlite3.connect(db)
-    for trigger in TRIGGERS:
-        conn.execute(f"DROP TRIGGER {trigger}")
-    conn.execute(f"DROP TABLE {FTS_TABLE}")
-    conn.commit()
-    conn.close()
+    _drop_index(db)
     assert main(["ingest", "--db", str(db), str(seeds_dir / "001_62f332757297812e.txt")]) == 0
     with Store.open(db) as store:
         assert has_fts(store.conn)
@@ -96,6 +91,16 @@ def test_index_follows_ingest_and_old_databases_are_migrated(
         assert search(store, "鸿雁传书", Filters(province="河北")) == []
 
 
+def _drop_index(db: Path) -> None:
+    """Make `db` a database from before the index existed: an older aidcorpus had none."""
+    conn = sqlite3.connect(db)
+    for trigger in TRIGGERS:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute(f"DROP TABLE {FTS_TABLE}")
+    conn.commit()
+    conn.close()
+
+
 def _indexed(store: Store) -> int:
     """Rows the index holds (a count of the FTS table itself would read `documents`)."""
     return store.conn.execute(f"SELECT count(*) FROM {FTS_TABLE}_docsize").fetchone()[0]
@@ -104,12 +109,7 @@ def _indexed(store: Store) -> int:
 def test_backfill_resumes_and_leaves_pending_rows_to_it(seeds_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     assert main(["ingest", "--db", str(db), str(seeds_dir)]) == 0
-    conn = sqlite3.connect(db)
-    for trigger in TRIGGERS:
-        conn.execute(f"DROP TRIGGER {trigger}")
-    conn.execute(f"DROP TABLE {FTS_TABLE}")
-    conn.commit()
-    conn.close()
+    _drop_index(db)
     with Store.open(db) as store:  # opening is cheap: the rows are only marked
         ids = [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
         assert pending(store.conn) == (0, ids[-1]) and _indexed(store) == 0
