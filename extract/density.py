@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from lxml import etree
 
 from extract.boilerplate import JUNK, is_tail_heading, junk_class, simplified_lines
-from extract.segments import FEED, NAV, SHARE, SIDE, Segment, headline_path, prune, segments
+from extract.records import record_lists
+from extract.segments import (
+    FEED,
+    NAV,
+    RECORD,
+    SHARE,
+    SIDE,
+    Segment,
+    headline_path,
+    prune,
+    segments,
+)
 
 # A run outside comment/feed/sidebar containers worth less than this (about 100 characters of
 # prose) means those containers are the content: a forum thread or Q&A page. Issue 10: 300
@@ -26,12 +37,14 @@ CODE_WEIGHT = 0.3  # a blog's code block is content, though it has no Chinese pu
 # Containers named as feeds, navigation, sidebars or share widgets hold chrome on article
 # pages (their text is prose-like: feed teasers, sidebar blurbs). Issue 10: held-out aggregator
 # pages lost precision to exactly these; leave-one-site-out F1 on evaldata 0.9006 -> 0.9024.
-CHROME_MARKS = FEED | NAV | SIDE | SHARE
+CHROME_MARKS = FEED | NAV | SIDE | SHARE | RECORD
 # Sidebars, navigation and login boxes stay chrome even when the comment containers are the
 # content (a forum or Q&A page): a thread's posts never sit in them. Issue 10: dev F1 equal
 # (0.9020 with SIDE alone, 0.9019 with NAV too: two forum pages -0.014, two +0.01/+0.02); NAV
 # also keeps a Q&A page's sign-in upsell out. Feed and share bits cost forum pages.
-FORUM_CHROME = SIDE | NAV
+# Record lists (boxes opening with another page's headline, extract.records) stay chrome too:
+# a thread's posts open with a user name, so the shape never takes them.
+FORUM_CHROME = SIDE | NAV | RECORD
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +122,8 @@ def best_run(root: etree._Element, title: str | None = None) -> Run:
     but those (forums and Q&A pages name their posts and replies that way).
     """
     prune(root)
-    segs = segments(root, headline_path(root, title))
+    article = headline_path(root, title)
+    segs = segments(root, article, record_lists(root, article))
     views = simplified_lines([s.text for s in segs])
     rules = [ruled(s, v) for s, v in zip(segs, views, strict=True)]
     score, lo, hi = _best_run(values(segs, rules))

@@ -28,7 +28,8 @@ _STYLED = "//*[@style or @hidden]"
 
 # Bits of `Segment.marks`: the class/id vocabulary of the segment's ancestors.
 COMMENT, FEED, NAV, SIDE, SHARE = (1 << i for i in range(5))
-MARK_NAMES = ("comment", "feed", "nav", "side", "share")
+RECORD = 1 << 5  # inside a record list found by its shape (extract.records), not by a name
+MARK_NAMES = ("comment", "feed", "nav", "side", "share", "record")
 
 # (bit, whole tokens, substrings): a token is a run of letters of the class/id string.
 _VOCAB: tuple[tuple[int, frozenset[str], tuple[str, ...]], ...] = (
@@ -163,10 +164,13 @@ def headline_path(root: etree._Element, title: str | None) -> frozenset[etree._E
 
 
 def segments(
-    root: etree._Element, article: frozenset[etree._Element] = frozenset()
+    root: etree._Element,
+    article: frozenset[etree._Element] = frozenset(),
+    records: frozenset[etree._Element] = frozenset(),
 ) -> list[Segment]:
     """Linearise the tree into text segments split at block boundaries, in document order.
-    `article`: elements whose class/id words are ignored (see `headline_path`)."""
+    `article`: elements whose class/id words are ignored (see `headline_path`); `records`:
+    boxes of a record list (see `extract.records`), marked RECORD whatever their names."""
     segs: list[Segment] = []
     buf: list[str] = []
     # link chars in buf, comment depth, marks of the first text in buf, buf has text, code depth
@@ -214,6 +218,8 @@ def segments(
             if (cls or ident) and not state[4] and el not in article
             else 0
         )
+        if el in records:
+            own |= RECORD
         is_comment = bool(own & COMMENT)
         if is_comment:
             flush()

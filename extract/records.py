@@ -1,0 +1,126 @@
+"""Record lists: runs of sibling boxes that each open with another page's headline link and
+hold a few short blocks (a feed's headline + summary + source, a related entry's name + blurb,
+a post list's title + excerpt + date). Found by their shape alone, so hashed or atomic class
+names (no class word to go by) do not hide them. The density run counts them as chrome on
+every page: a forum thread's posts and a comment list open with a user name, never with a
+headline, so the shape does not take them (see HEADLINE).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import islice
+
+from lxml import etree
+
+from extract.segments import BLOCK_TAGS
+
+MIN_RECORDS = 4  # siblings of one tag that look like records before we believe the list
+MAX_CHARS = 300  # text of one record: a teaser or a remark, not an article or a long post
+MIN_BLOCKS = 2  # its text sits in 2+ blocks: a record is a box, a paragraph with links is not
+# A record's link is another page's headline: this many characters or more. A user name, a
+# floor number or a reply button is shorter, so a forum thread's replies are not records
+# (their text is the thread's content; a news page's comment list has the same shape).
+HEADLINE = 10
+# Table rows are a data table's records (an encyclopedia's filmography, a report's figures):
+# content whatever their links. Old portals' teaser tables are link lists, chrome already.
+_NOT_RECORDS = frozenset({"tr", "td", "th", "tbody", "thead", "p"})
+
+
+def record_lists(
+    root: etree._Element, article: frozenset[etree._Element] = frozenset()
+) -> frozenset[etree._Element]:
+    """Elements that are records of a list: 4+ siblings of one tag, each with a headline link,
+    at most 300 characters, in 2+ blocks. `article`: the headline and its ancestors, never a
+    record (the headline box is the article's own)."""
+    found: set[etree._Element] = set()
+    for parent in root.iter():
+        if len(parent) < MIN_RECORDS:
+            continue
+        by_tag: dict[str, list[etree._Element]] = defaultdict(list)
+        for child in parent:
+            if (
+                isinstance(child.tag, str)
+                and child.tag not in _NOT_RECORDS
+                and child not in article
+            ):
+                by_tag[child.tag].append(child)
+        for group in by_tag.values():
+            records = _records_of(group)
+            if len(records) >= MIN_RECORDS:
+                found.update(records)
+    return frozenset(found)
+
+
+def _records_of(group: list[etree._Element]) -> list[etree._Element]:
+    """The records among siblings of one tag; stops once 4 can no longer be reached (most
+    groups are menus: one link per item, no block inside, rejected by lxml-side checks)."""
+    records: list[etree._Element] = []
+    misses_left = len(group) - MIN_RECORDS
+    for el in group:
+        if (
+            el.find(".//a") is not None
+            and next(islice(el.iter(*BLOCK_TAGS), 1, None), None) is not None
+            and _is_record(el)
+        ):
+            records.append(el)
+        else:
+            misses_left -= 1
+            if misses_left < 0:
+                return []
+    return records
+
+
+def _is_record(el: etree._Element) -> bool:
+    """Short, in 2+ blocks, and opening with a headline link (within its first two texts:
+    a category label may come first). A forum post or a comment opens with its user name."""
+    chars = 0
+    texts = 0
+    headline = False
+    holders: set[etree._Element] = set()
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            continue
+        if event == "start":
+            text, holder = node.text, node
+        elif node is not el:
+            text, holder = node.tail, node.getparent()
+        else:
+            continue
+        size = len("".join(text.split())) if text else 0
+        if not size:
+            continue
+        chars += size
+        if chars > MAX_CHARS:
+            return False
+        texts += 1
+        holders.add(_block_of(holder, el))
+        if texts <= 2 and event == "start" and not headline:
+            link = _link_of(node, el)
+            headline = (
+                link is not None and len("".join("".join(link.itertext()).split())) >= HEADLINE
+            )
+    return headline and len(holders) >= MIN_BLOCKS
+
+
+def _link_of(node: etree._Element, top: etree._Element) -> etree._Element | None:
+    """The <a> holding `node` (itself or an ancestor), no higher than the record."""
+    while True:
+        if node.tag == "a":
+            return node
+        if node is top:
+            return None
+        parent = node.getparent()
+        if parent is None:
+            return None
+        node = parent
+
+
+def _block_of(node: etree._Element, top: etree._Element) -> etree._Element:
+    """The nearest block element holding `node`'s text, no higher than the record itself."""
+    while node is not top and node.tag not in BLOCK_TAGS:
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+    return node
