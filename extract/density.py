@@ -10,8 +10,14 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from extract.boilerplate import JUNK, is_tail_heading, junk_class, simplified_lines
-from extract.records import record_lists
+from extract.boilerplate import (
+    JUNK,
+    is_comment_heading,
+    is_tail_heading,
+    junk_class,
+    simplified_lines,
+)
+from extract.records import comment_zones, record_lists
 from extract.segments import (
     FEED,
     NAV,
@@ -125,6 +131,10 @@ def best_run(root: etree._Element, title: str | None = None) -> Run:
     article = headline_path(root, title)
     segs = segments(root, article, record_lists(root, article))
     views = simplified_lines([s.text for s in segs])
+    segs = comment_zones(
+        segs,
+        [s.chars <= 20 and is_comment_heading(s.text, v) for s, v in zip(segs, views, strict=True)],
+    )
     rules = [ruled(s, v) for s, v in zip(segs, views, strict=True)]
     score, lo, hi = _best_run(values(segs, rules))
     if score < ARTICLE_MIN and any(s.comment or s.marks & CHROME_MARKS for s in segs):

@@ -8,12 +8,14 @@ headline, so the shape does not take them (see HEADLINE).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from collections.abc import Sequence
 from itertools import islice
 
 from lxml import etree
 
-from extract.segments import BLOCK_TAGS
+from extract.segments import BLOCK_TAGS, Segment
 
 MIN_RECORDS = 4  # siblings of one tag that look like records before we believe the list
 MAX_CHARS = 300  # text of one record: a teaser or a remark, not an article or a long post
@@ -124,3 +126,44 @@ def _block_of(node: etree._Element, top: etree._Element) -> etree._Element:
             break
         node = parent
     return node
+
+
+def comment_zones(segs: Sequence[Segment], headings: Sequence[bool]) -> list[Segment]:
+    """`segs` with the page's comment sections marked as comments (`Segment.comment`): from a
+    comment heading ("评论", "留言列表 (42)", "跟贴32": `headings[i]`) to the end of the
+    smallest box that holds more than the heading. A comment list under a hashed class name
+    is found by the heading its site writes above it; the box keeps a sidebar's "最新评论"
+    widget from taking the article with it."""
+    out = list(segs)
+    for i, seg in enumerate(segs):
+        if not headings[i] or seg.node is None or seg.link_chars * 2 > seg.chars:
+            continue
+        if seg.node.tag == "p":  # a paragraph among paragraphs: the article's own subheading
+            continue
+        box = _box_of(seg.node, seg.chars)
+        for j in range(i + 1, len(segs)):
+            node = segs[j].node
+            if node is None or not _inside(node, box):
+                break
+            if not out[j].comment:
+                out[j] = dataclasses.replace(out[j], comment=True)
+    return out
+
+
+def _box_of(node: etree._Element, chars: int) -> etree._Element:
+    """The nearest ancestor of a heading holding more text than the heading itself."""
+    box = node
+    while (parent := box.getparent()) is not None:
+        box = parent
+        text = "".join(box.itertext())
+        if len(text) - text.count(" ") > chars + 20:
+            break
+    return box
+
+
+def _inside(node: etree._Element, box: etree._Element) -> bool:
+    while node is not None:
+        if node is box:
+            return True
+        node = node.getparent()
+    return False

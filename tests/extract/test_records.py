@@ -119,3 +119,47 @@ def test_record_lists_are_boxes_with_a_leading_headline() -> None:
     paras = "".join(f"<p><a href='/w{i}'>{t}</a>{s}</p>" for i, (t, s) in enumerate(TEASERS))
     prose = etree.fromstring(f"<html><body><div>{paras}</div></body></html>", etree.HTMLParser())
     assert not record_lists(prose)
+
+
+REMARKS = [summary for _, summary in TEASERS]
+
+
+def _comment_list(heading: str) -> str:
+    items = "".join(
+        f"<div class='{_cls('c')}'><div><a href='/u/{i}'>网友{i}</a><span>广东</span></div>"
+        f"<p>{r}</p><div><span>{i + 1}小时前</span><span>赞 {i}</span></div></div>"
+        for i, r in enumerate(REMARKS)
+    )
+    return f"<div class='{_cls('cs')}'><h3>{heading}</h3>{items}</div>"
+
+
+def test_comment_section_under_a_heading_stays_out() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    for heading in ("网友评论", "留言列表 (6)", "6条评论", "評論", "Comments"):
+        text = _text(_page(body, _comment_list(heading)))
+        assert all(p in text for p in PARAS), heading
+        assert not any(r in text for r in REMARKS), heading
+
+
+def test_replies_under_a_reply_heading_stay_in() -> None:
+    """ "共收到 6 条回复" opens a forum thread's replies: they are the thread's content."""
+    text = _text(_page("".join(f"<p>{p}</p>" for p in PARAS), _comment_list("共收到 6 条回复")))
+    assert all(r in text for r in REMARKS)
+
+
+def test_commentary_subheading_inside_an_article_is_not_a_comment_section() -> None:
+    body = f"<p>{PARAS[0]}</p><p>点评：</p><p>{PARAS[1]}</p><p>评论</p><p>{PARAS[2]}</p>"
+    text = _text(_page(body, ""))
+    assert all(p in text for p in PARAS[1:])
+
+
+def test_a_recent_comments_widget_before_the_article_takes_only_its_box() -> None:
+    widget = (
+        f"<div class='{_cls('w')}'><h4>最新评论</h4>"
+        + "".join(f"<div><a href='/c{i}'>网友{i}</a>：{r}</div>" for i, r in enumerate(REMARKS))
+        + "</div>"
+    )
+    page = _page(widget + "".join(f"<p>{p}</p>" for p in PARAS), "")
+    text = _text(page)
+    assert all(p in text for p in PARAS)
+    assert not any(r in text for r in REMARKS)
