@@ -99,25 +99,6 @@ def is_tail_heading(line: str, view: str | None = None) -> bool:
     return _TAIL_HEADING_RE.match((view or to_simplified(line)).strip()) is not None
 
 
-# A heading that opens the page's comment section ("评论", "留言列表 (42)", "跟贴32", "63条评论",
-# "Comments"). Not "回复"/"回答": a forum thread's or a Q&A page's replies are its content. No
-# colon: "点评：" or "评论：" inside an article introduces the author's own commentary.
-_COMMENT_HEADING_RE = re.compile(
-    r"^[【\[]?(网友|读者|用户|最新|热门|最热|精彩|全部|所有|发表|我要|查看)?"
-    r"(评论|留言|跟贴|跟帖)(列表|区|板)?[】\]]?\s*[(（]?\s*共?\s*\d*\s*条?\s*[)）]?$"
-    r"|^(共|已有)?\s*\d+\s*条(评论|留言|跟贴|跟帖)"
-    r"|^(\d+\s*)?(comments?|feedback|responses|leave a (reply|comment))\s*[(（]?\d*[)）]?$",
-    re.I,
-)
-
-
-def is_comment_heading(line: str, view: str | None = None) -> bool:
-    """A short line that opens the page's comment section. `view`: as for is_tail_heading."""
-    if len(line) > 20:
-        return False
-    return _COMMENT_HEADING_RE.match((view or to_simplified(line)).strip()) is not None
-
-
 _TEASER_RE = re.compile(r"(\.{3,}|…{1,2}|。。。)\s*$")
 _NUMBERED_RE = re.compile(r"^\s*(\d{1,3}|[①-⑳])\s*[.、．)）]?\s*\S")
 _SENTENCE_END_RE = re.compile(r"[。！？!?」”\"]\s*$")

@@ -10,14 +10,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from extract.boilerplate import (
-    JUNK,
-    is_comment_heading,
-    is_tail_heading,
-    junk_class,
-    simplified_lines,
-)
-from extract.records import comment_zones, record_lists
+from extract.boilerplate import JUNK, is_tail_heading, junk_class, simplified_lines
+from extract.records import comment_zones, is_comment_heading, record_lists
 from extract.segments import (
     FEED,
     NAV,

@@ -9,6 +9,7 @@ headline, so the shape does not take them (see HEADLINE).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from itertools import islice
@@ -16,6 +17,7 @@ from itertools import islice
 from lxml import etree
 
 from extract.segments import BLOCK_TAGS, Segment
+from zhtext import to_simplified
 
 MIN_RECORDS = 4  # siblings of one tag that look like records before we believe the list
 MAX_CHARS = 300  # text of one record: a teaser or a remark, not an article or a long post
@@ -126,6 +128,25 @@ def _block_of(node: etree._Element, top: etree._Element) -> etree._Element:
             break
         node = parent
     return node
+
+
+# A heading that opens the page's comment section ("评论", "留言列表 (42)", "跟贴32", "63条评论",
+# "Comments"). Not "回复"/"回答": a forum thread's or a Q&A page's replies are its content. No
+# colon: "点评：" or "评论：" inside an article introduces the author's own commentary.
+_COMMENT_HEADING_RE = re.compile(
+    r"^[【\[]?(网友|读者|用户|最新|热门|最热|精彩|全部|所有|发表|我要|查看)?"
+    r"(评论|留言|跟贴|跟帖)(列表|区|板)?[】\]]?\s*[(（]?\s*共?\s*\d*\s*条?\s*[)）]?$"
+    r"|^(共|已有)?\s*\d+\s*条(评论|留言|跟贴|跟帖)"
+    r"|^(\d+\s*)?(comments?|feedback|responses|leave a (reply|comment))\s*[(（]?\d*[)）]?$",
+    re.I,
+)
+
+
+def is_comment_heading(line: str, view: str | None = None) -> bool:
+    """A short line that opens the page's comment section. `view`: as for is_tail_heading."""
+    if len(line) > 20:
+        return False
+    return _COMMENT_HEADING_RE.match((view or to_simplified(line)).strip()) is not None
 
 
 def comment_zones(segs: Sequence[Segment], headings: Sequence[bool]) -> list[Segment]:
