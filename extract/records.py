@@ -1,9 +1,14 @@
-"""Record lists: runs of sibling boxes that each open with another page's headline link and
-hold a few short blocks (a feed's headline + summary + source, a related entry's name + blurb,
-a post list's title + excerpt + date). Found by their shape alone, so hashed or atomic class
-names (no class word to go by) do not hide them. The density run counts them as chrome on
-every page: a forum thread's posts and a comment list open with a user name, never with a
-headline, so the shape does not take them (see HEADLINE).
+"""Page parts found without class names, so hashed or atomic class names (no class word to go
+by) do not hide them.
+
+Record lists: runs of sibling boxes that each open with another page's headline link and hold
+a few short blocks (a feed's headline + summary + source, a related entry's name + blurb, a
+post list's title + excerpt + date). The density run counts them as chrome on every page: a
+forum thread's posts and a comment list open with a user name, never with a headline, so the
+shape does not take them (see HEADLINE).
+
+Comment sections: what follows a comment heading ("评论", "留言列表 (42)") inside its box. They
+count as comments: chrome under an article, content when the page has nothing else.
 """
 
 from __future__ import annotations
