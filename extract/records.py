@@ -141,7 +141,8 @@ def _block_of(node: etree._Element, top: etree._Element) -> etree._Element:
 _COMMENT_HEADING_RE = re.compile(
     r"^[【\[]?(网友|读者|用户|最新|热门|最热|精彩|全部|所有|发表|我要|查看)?"
     r"(评论|留言|跟贴|跟帖)(列表|区|板)?[】\]]?\s*[(（]?\s*共?\s*\d*\s*条?\s*[)）]?$"
-    r"|^(共|已有)?\s*\d+\s*条(评论|留言|跟贴|跟帖)"
+    r"|^(共|已有)?\s*\d+\s*[条件则](评论|留言|跟贴|跟帖)"
+    r"|已有\s*\d+\s*[条件则]?(评论|留言)$"
     r"|^(\d+\s*)?(comments?|feedback|responses|leave a (reply|comment))\s*[(（]?\d*[)）]?$",
     re.I,
 )
@@ -149,9 +150,9 @@ _COMMENT_HEADING_RE = re.compile(
 
 def is_comment_heading(line: str, view: str | None = None) -> bool:
     """A short line that opens the page's comment section. `view`: as for is_tail_heading."""
-    if len(line) > 20:
+    if len(line) > 60:
         return False
-    return _COMMENT_HEADING_RE.match((view or to_simplified(line)).strip()) is not None
+    return _COMMENT_HEADING_RE.search((view or to_simplified(line)).strip()) is not None
 
 
 def comment_zones(segs: Sequence[Segment], headings: Sequence[bool]) -> list[Segment]:

@@ -163,3 +163,15 @@ def test_a_recent_comments_widget_before_the_article_takes_only_its_box() -> Non
     text = _text(page)
     assert all(p in text for p in PARAS)
     assert not any(r in text for r in REMARKS)
+
+
+def test_heading_vocabulary() -> None:
+    from extract.boilerplate import is_tail_heading
+    from extract.records import is_comment_heading
+
+    for line in ("您可能感兴趣的文章", "您可能會有興趣的文章", "更多新聞", "猜你喜欢"):
+        assert is_tail_heading(line), line
+    for line in ("《播客热潮》已有1件评论", "留言列表 (42)", "跟贴32", "63条评论", "5 Comments"):
+        assert is_comment_heading(line), line
+    for line in ("共收到 10 条回复", "回复", "点评：", "评论员文章", "专家评论指出，这是好事。"):
+        assert not is_comment_heading(line), line
