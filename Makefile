@@ -28,6 +28,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extract_eval.py
 	$(BIN)/python bench/extract_proxy.py
+	$(BIN)/python bench/extract_stress.py
 	$(BIN)/python bench/extract_arbitration.py
 	$(BIN)/python bench/repost_bench.py
 	$(BIN)/python bench/crawl_bench.py

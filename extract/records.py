@@ -34,6 +34,13 @@ HEADLINE = 10
 # Table rows are a data table's records (an encyclopedia's filmography, a report's figures):
 # content whatever their links. Old portals' teaser tables are link lists, chrome already.
 _NOT_RECORDS = frozenset({"tr", "td", "th", "tbody", "thead", "p"})
+# Links whose text may be a headline (normalize-space keeps single spaces: a superset of the
+# HEADLINE test, which counts characters without spaces), and how far above its headline a
+# record box may sit (a stream item: li > div > div > h3 > a).
+_LONG_LINKS = etree.XPath(f"//a[string-length(normalize-space(string(.))) >= {HEADLINE}]")
+_DEPTH = 8
+_TEXTS = etree.XPath(".//text()[normalize-space()]")
+_TEXT_SIZE = etree.XPath("string-length(normalize-space(string(.)))")  # spaces count: a bound
 
 
 def record_lists(
@@ -42,8 +49,20 @@ def record_lists(
     """Elements that are records of a list: 4+ siblings of one tag, each with a headline link,
     at most 300 characters, in 2+ blocks. `article`: the headline and its ancestors, never a
     record (the headline box is the article's own)."""
+    # A record holds a headline link, so only the few ancestors of long links are parents
+    # worth grouping; XPath finds the links in C (a Python pass over every element cost more
+    # than all the checks).
+    parents: dict[etree._Element, None] = {}
+    for link in _LONG_LINKS(root):
+        node = link
+        for _ in range(_DEPTH):
+            parent = node.getparent()
+            if parent is None:
+                break
+            parents[parent] = None
+            node = parent
     found: set[etree._Element] = set()
-    for parent in root.iter():
+    for parent in parents:
         if len(parent) < MIN_RECORDS:
             continue
         by_tag: dict[str, list[etree._Element]] = defaultdict(list)
@@ -70,6 +89,7 @@ def _records_of(group: list[etree._Element]) -> list[etree._Element]:
         if (
             el.find(".//a") is not None
             and next(islice(el.iter(*BLOCK_TAGS), 1, None), None) is not None
+            and _TEXT_SIZE(el) <= 2 * MAX_CHARS
             and _is_record(el)
         ):
             records.append(el)
@@ -83,33 +103,18 @@ def _records_of(group: list[etree._Element]) -> list[etree._Element]:
 def _is_record(el: etree._Element) -> bool:
     """Short, in 2+ blocks, and opening with a headline link (within its first two texts:
     a category label may come first). A forum post or a comment opens with its user name."""
-    chars = 0
-    texts = 0
-    headline = False
-    holders: set[etree._Element] = set()
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        if not isinstance(node.tag, str):
-            continue
-        if event == "start":
-            text, holder = node.text, node
-        elif node is not el:
-            text, holder = node.tail, node.getparent()
-        else:
-            continue
-        size = len("".join(text.split())) if text else 0
-        if not size:
-            continue
-        chars += size
-        if chars > MAX_CHARS:
-            return False
-        texts += 1
-        holders.add(_block_of(holder, el))
-        if texts <= 2 and event == "start" and not headline:
-            link = _link_of(node, el)
-            headline = (
-                link is not None and len("".join("".join(link.itertext()).split())) >= HEADLINE
-            )
-    return headline and len(holders) >= MIN_BLOCKS
+    texts = _TEXTS(el)
+    if sum(len("".join(t.split())) for t in texts) > MAX_CHARS:
+        return False
+    # A text node's owner: the element it sits in (a tail sits in its element's parent).
+    owners = [t.getparent().getparent() if t.is_tail else t.getparent() for t in texts]
+    if len({_block_of(owner, el) for owner in owners if owner is not None}) < MIN_BLOCKS:
+        return False
+    for owner in owners[:2]:
+        link = _link_of(owner, el) if owner is not None else None
+        if link is not None and len("".join("".join(link.itertext()).split())) >= HEADLINE:
+            return True
+    return False
 
 
 def _link_of(node: etree._Element, top: etree._Element) -> etree._Element | None:
