@@ -39,6 +39,7 @@ _NOT_RECORDS = frozenset({"tr", "td", "th", "tbody", "thead", "p"})
 # record box may sit (a stream item: li > div > div > h3 > a).
 _LONG_LINKS = etree.XPath(f"//a[string-length(normalize-space(string(.))) >= {HEADLINE}]")
 _DEPTH = 8
+PROSE_BEFORE = 100  # punctuated characters a comment heading must follow
 _TEXTS = etree.XPath(".//text()[normalize-space()]")
 _TEXT_SIZE = etree.XPath("string-length(normalize-space(string(.)))")  # spaces count: a bound
 
@@ -167,10 +168,15 @@ def comment_zones(segs: Sequence[Segment], headings: Sequence[bool]) -> list[Seg
     is found by the heading its site writes above it; the box keeps a sidebar's "最新评论"
     widget from taking the article with it."""
     out = list(segs)
+    prose = 0  # punctuated characters so far: a comment section follows what it discusses
     for i, seg in enumerate(segs):
+        if seg.punct and seg.link_chars * 2 <= seg.chars:
+            prose += seg.chars
         if not headings[i] or seg.node is None or seg.link_chars * 2 > seg.chars:
             continue
-        if seg.node.tag == "p":  # a paragraph among paragraphs: the article's own subheading
+        # A paragraph among paragraphs is the article's own subheading; a list item is a tab
+        # or a menu ("正文 | 评论"); before any prose it is a tab strip above the story.
+        if seg.node.tag in ("p", "li") or prose < PROSE_BEFORE:
             continue
         box = _box_of(seg.node, seg.chars)
         for j in range(i + 1, len(segs)):
