@@ -39,6 +39,7 @@ from extract.segments import vocabulary
 SOURCE = "chinese-web-content-extraction-dataset"
 PER_LAYOUT = 12
 PEER_NAMES = ("trafilatura", "trafilatura-precision", "readability-lxml")
+ABLATION = "aidcorpus without name-free cues"
 
 
 def _names(seed: str, count: int = 2) -> str:
@@ -260,26 +261,30 @@ def _real_pages(evaldata: Path) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def _ours(markup: str, url: str, records: bool = True) -> str:
-    real = density.record_lists
-    if not records:
-        density.record_lists = lambda root, article=frozenset(): frozenset()  # ablation only
+def _ours(markup: str, url: str, cues: bool = True) -> str:
+    """Our text for `markup`. `cues=False` switches the name-free cues of extract/records.py
+    off (record lists, comment sections): the extractor as it was before them, for the
+    ablation column only."""
+    saved = density.record_lists, density.comment_zones
+    if not cues:
+        density.record_lists = lambda root, article=frozenset(): frozenset()
+        density.comment_zones = lambda segs, headings: list(segs)
     try:
         art = extract_page(Page(url=url, body=markup.encode("utf-8")))
     finally:
-        density.record_lists = real
+        density.record_lists, density.comment_zones = saved
     return art.text if isinstance(art, Article) else ""
 
 
 def hashed_names(evaldata: Path) -> list[str]:
     """Real pages, names hashed: ours with and without record lists, beside the peers."""
-    systems = ["aidcorpus", "aidcorpus, no record lists", *PEER_NAMES]
+    systems = ["aidcorpus", ABLATION, *PEER_NAMES]
     scores: dict[tuple[str, str], list[float]] = defaultdict(list)
     for group, url, markup, truth in _real_pages(evaldata):
         page = hashed(markup)
         outs = {
             "aidcorpus": _ours(page, url),
-            "aidcorpus, no record lists": _ours(page, url, records=False),
+            ABLATION: _ours(page, url, cues=False),
         }
         outs.update({name: _safe(PEERS[name], page) for name in PEER_NAMES})
         outs["names kept"] = _ours(markup, url)
@@ -291,7 +296,7 @@ def hashed_names(evaldata: Path) -> list[str]:
         "",
         "The dev pages with human text and the proxy pages we labelled (bench/data/proxy), each",
         "with every class and id token replaced by a hash: the layouts are real, only the names",
-        "we could go by are gone. `aidcorpus, no record lists` switches extract.records off.",
+        f"we could go by are gone. `{ABLATION}`: record lists and comment sections off.",
         "",
         "| pages | n | aidcorpus, names kept | " + " | ".join(systems) + " |",
         "|---|---|---|" + "---|" * len(systems),
@@ -348,13 +353,13 @@ def sensitivity(evaldata: Path) -> list[str]:
 def evaluate(evaldata: Path) -> str:
     scores: dict[tuple[str, str], list[float]] = defaultdict(list)
     for layout, page, truth in build(evaldata):
-        art = extract_page(Page(url="http://127.0.0.1/a/1.html", body=page.encode("utf-8")))
-        outs = {"aidcorpus": art.text if isinstance(art, Article) else ""}
+        url = "http://127.0.0.1/a/1.html"
+        outs = {"aidcorpus": _ours(page, url), ABLATION: _ours(page, url, cues=False)}
         outs.update({name: _safe(PEERS[name], page) for name in PEER_NAMES})
         for name, text in outs.items():
             scores[(name, layout)].append(f1(text, truth))
             scores[(name, "ALL")].append(f1(text, truth))
-    systems = ["aidcorpus", *PEER_NAMES]
+    systems = ["aidcorpus", ABLATION, *PEER_NAMES]
     lines = [
         "# Extraction on unseen layouts (synthetic stress set)",
         "",
