@@ -7,8 +7,9 @@ post list's title + excerpt + date). The density run counts them as chrome on ev
 forum thread's posts and a comment list open with a user name, never with a headline, so the
 shape does not take them (see HEADLINE).
 
-Comment sections: what follows a comment heading ("评论", "留言列表 (42)") inside its box. They
-count as comments: chrome under an article, content when the page has nothing else.
+Comment sections: what follows a comment heading ("评论", "留言列表 (42)") inside its box, once
+the page has said a sentence. Chrome on every page, a short news item's too: a forum thread
+heads its replies 回复, which is never a comment heading.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from itertools import islice
 
 from lxml import etree
 
-from extract.segments import BLOCK_TAGS, Segment
+from extract.segments import BLOCK_TAGS, ZONE, Segment
 from zhtext import to_simplified
 
 MIN_RECORDS = 4  # siblings of one tag that look like records before we believe the list
@@ -39,7 +40,8 @@ _NOT_RECORDS = frozenset({"tr", "td", "th", "tbody", "thead", "p"})
 # record box may sit (a stream item: li > div > div > h3 > a).
 _LONG_LINKS = etree.XPath(f"//a[string-length(normalize-space(string(.))) >= {HEADLINE}]")
 _DEPTH = 8
-PROSE_BEFORE = 100  # punctuated characters a comment heading must follow
+PROSE_BEFORE = 20  # characters of sentences (。！？) a comment heading must follow
+_SENTENCE_END = re.compile("[。！？!?]")
 _TEXTS = etree.XPath(".//text()[normalize-space()]")
 _TEXT_SIZE = etree.XPath("string-length(normalize-space(string(.)))")  # spaces count: a bound
 
@@ -162,15 +164,15 @@ def is_comment_heading(line: str, view: str | None = None) -> bool:
 
 
 def comment_zones(segs: Sequence[Segment], headings: Sequence[bool]) -> list[Segment]:
-    """`segs` with the page's comment sections marked as comments (`Segment.comment`): from a
-    comment heading ("评论", "留言列表 (42)", "跟贴32": `headings[i]`) to the end of the
-    smallest box that holds more than the heading. A comment list under a hashed class name
+    """`segs` with the page's comment sections marked ZONE: from a comment heading ("评论",
+    "留言列表 (42)", "跟贴32": `headings[i]`) to the end of the smallest box that holds more
+    than the heading. A comment list under a hashed class name
     is found by the heading its site writes above it; the box keeps a sidebar's "最新评论"
     widget from taking the article with it."""
     out = list(segs)
-    prose = 0  # punctuated characters so far: a comment section follows what it discusses
+    prose = 0  # characters of sentences so far: a comment section follows what it discusses
     for i, seg in enumerate(segs):
-        if seg.punct and seg.link_chars * 2 <= seg.chars:
+        if seg.link_chars * 2 <= seg.chars and _SENTENCE_END.search(seg.text):
             prose += seg.chars
         if not headings[i] or seg.node is None or seg.link_chars * 2 > seg.chars:
             continue
@@ -183,8 +185,8 @@ def comment_zones(segs: Sequence[Segment], headings: Sequence[bool]) -> list[Seg
             node = segs[j].node
             if node is None or not _inside(node, box):
                 break
-            if not out[j].comment:
-                out[j] = dataclasses.replace(out[j], comment=True)
+            if not out[j].marks & ZONE:
+                out[j] = dataclasses.replace(out[j], marks=out[j].marks | ZONE)
     return out
 
 

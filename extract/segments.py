@@ -29,7 +29,8 @@ _STYLED = "//*[@style or @hidden]"
 # Bits of `Segment.marks`: the class/id vocabulary of the segment's ancestors.
 COMMENT, FEED, NAV, SIDE, SHARE = (1 << i for i in range(5))
 RECORD = 1 << 5  # inside a record list found by its shape (extract.records), not by a name
-MARK_NAMES = ("comment", "feed", "nav", "side", "share", "record")
+ZONE = 1 << 6  # after a comment heading, in its box (extract.records.comment_zones)
+MARK_NAMES = ("comment", "feed", "nav", "side", "share", "record", "zone")
 
 # (bit, whole tokens, substrings): a token is a run of letters of the class/id string.
 _VOCAB: tuple[tuple[int, frozenset[str], tuple[str, ...]], ...] = (

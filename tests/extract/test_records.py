@@ -181,3 +181,12 @@ def test_a_comment_tab_above_the_story_is_not_a_comment_section() -> None:
     tabs = "<div><span>正文</span><span>评论</span><span>图片</span></div>"
     text = _text(_page(tabs + "".join(f"<p>{p}</p>" for p in PARAS), ""))
     assert all(p in text for p in PARAS)
+
+
+def test_comments_under_a_short_news_item_stay_out() -> None:
+    """Under 100 characters of article the density run reads comment-named boxes as content
+    (a forum thread); a section under a comment heading stays chrome even then."""
+    short = "新疆日报讯 援疆干部人才座谈会12日召开。与会人员交流了工作体会。"
+    text = _text(_page(f"<p>{short}</p>", _comment_list("网友评论")))
+    assert short in text
+    assert not any(r in text for r in REMARKS)
