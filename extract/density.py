@@ -59,6 +59,9 @@ class Run:
     before: list[str]
     after: list[str]
     score: float  # the run's prose value; small means weak evidence
+    # Text of the record lists and comment sections (found by shape and heading, chrome on
+    # every page), whitespace removed: what another extractor's output must not bring back.
+    chrome: frozenset[str] = frozenset()
 
 
 def _best_run(values: list[float]) -> tuple[float, int, int]:
@@ -140,7 +143,7 @@ def best_run(root: etree._Element, title: str | None = None) -> Run:
         if forum[0] > score:
             score, lo, hi = forum
     if hi < lo:
-        return Run([], [], [], 0.0)
+        return Run([], [], [], 0.0, _chrome(segs))
 
     def text_of(a: int, b: int) -> list[str]:
         return [s.text for s in segs[a:b] if s.link_chars / s.chars <= 0.5]
@@ -148,4 +151,8 @@ def best_run(root: etree._Element, title: str | None = None) -> Run:
     lines = text_of(lo, hi + 1)
     before = text_of(max(0, lo - CONTEXT), lo)
     after = text_of(hi + 1, hi + 1 + CONTEXT)
-    return Run(lines, before, after, score)
+    return Run(lines, before, after, score, _chrome(segs))
+
+
+def _chrome(segs: list[Segment]) -> frozenset[str]:
+    return frozenset("".join(s.text.split()) for s in segs if s.marks & (RECORD | ZONE))

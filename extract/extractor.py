@@ -123,9 +123,12 @@ def main_lines(
         # let trafilatura try (rare, so the cost is fine). From the markup: it needs lxml.html
         # elements, not our etree. fast=True skips its readability/jusText comparison: the
         # same text on every evaldata page that comes here (6 of 245), in less time.
-        again = trafilatura.extract(markup, include_comments=False, fast=True)
-        if again and len(again) > sum(len(line) for line in lines):
-            lines = again.splitlines()
+        again = trafilatura.extract(markup, include_comments=False, fast=True) or ""
+        # Not the feed or the comments under a one-line caption: lines our run knows as chrome
+        # stay out of trafilatura's text too.
+        kept = [line for line in again.splitlines() if "".join(line.split()) not in run.chrome]
+        if sum(len(line) for line in kept) > sum(len(line) for line in lines):
+            lines = kept
     return lines, run
 
 

@@ -79,7 +79,10 @@ def record_lists(
         for group in by_tag.values():
             records = _records_of(group)
             if len(records) >= MIN_RECORDS:
-                found.update(records)
+                # The list's other items made from the same template (same class) are its
+                # records too, whatever their headline's length.
+                template = {el.get("class") for el in records}
+                found.update(el for el in group if el.get("class") in template)
     return frozenset(found)
 
 

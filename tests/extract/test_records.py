@@ -190,3 +190,28 @@ def test_comments_under_a_short_news_item_stay_out() -> None:
     text = _text(_page(f"<p>{short}</p>", _comment_list("网友评论")))
     assert short in text
     assert not any(r in text for r in REMARKS)
+
+
+def test_a_one_line_caption_does_not_hand_the_page_to_the_feed() -> None:
+    """Under 50 characters of run text trafilatura is asked too (verse, lists); what our run
+    knows as a record list or a comment section stays out of its text as well."""
+    caption = "图为援疆干部在新疆昌吉走访农户。"
+    many = [(f"{t}（之{k}）", s) for k in range(8) for t, s in TEASERS]
+    text = _text(_page(f"<p>{caption}</p>", _stream(many)))
+    assert caption in text
+    assert not any(summary in text for _, summary in TEASERS)
+
+
+def test_a_lists_items_with_short_headlines_go_with_their_template() -> None:
+    """Items of the list's template are records whatever their headline's length: under a
+    one-line caption, a teaser with a short headline must not become the article."""
+    caption = "图为援疆干部在昌吉走访农户。"
+    short = [
+        (
+            "短标题",
+            "这是一条摘要，讲的是另一件事情，和本文无关，但是读起来像正文一样通顺，而且比图片说明长得多。",
+        )
+    ]
+    text = _text(_page(f"<p>{caption}</p>", _stream([*TEASERS, *short])))
+    assert caption in text
+    assert short[0][1] not in text
