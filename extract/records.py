@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from itertools import islice
 
@@ -55,34 +54,29 @@ def record_lists(
     # A record holds a headline link, so only the few ancestors of long links are parents
     # worth grouping; XPath finds the links in C (a Python pass over every element cost more
     # than all the checks).
-    parents: dict[etree._Element, None] = {}
+    groups: dict[tuple[etree._Element, str], None] = {}  # (parent, tag of the child on the path)
     for link in _LONG_LINKS(root):
         node = link
         for _ in range(_DEPTH):
             parent = node.getparent()
             if parent is None:
                 break
-            parents[parent] = None
+            if node.tag not in _NOT_RECORDS:
+                groups[(parent, node.tag)] = None
             node = parent
     found: set[etree._Element] = set()
-    for parent in parents:
+    for parent, tag in groups:
         if len(parent) < MIN_RECORDS:
             continue
-        by_tag: dict[str, list[etree._Element]] = defaultdict(list)
-        for child in parent:
-            if (
-                isinstance(child.tag, str)
-                and child.tag not in _NOT_RECORDS
-                and child not in article
-            ):
-                by_tag[child.tag].append(child)
-        for group in by_tag.values():
-            records = _records_of(group)
-            if len(records) >= MIN_RECORDS:
-                # The list's other items made from the same template (same class) are its
-                # records too, whatever their headline's length.
-                template = {el.get("class") for el in records}
-                found.update(el for el in group if el.get("class") in template)
+        group = [child for child in parent.findall(tag) if child not in article]
+        if len(group) < MIN_RECORDS:
+            continue
+        records = _records_of(group)
+        if len(records) >= MIN_RECORDS:
+            # The list's other items made from the same template (same class) are its
+            # records too, whatever their headline's length.
+            template = {el.get("class") for el in records}
+            found.update(el for el in group if el.get("class") in template)
     return frozenset(found)
 
 
