@@ -134,7 +134,7 @@ def best_run(root: etree._Element, title: str | None = None) -> Run:
     views = simplified_lines([s.text for s in segs])
     segs = comment_zones(
         segs,
-        [s.chars <= 60 and is_comment_heading(s.text, v) for s, v in zip(segs, views, strict=True)],
+        [is_comment_heading(s.text, v) for s, v in zip(segs, views, strict=True)],
     )
     rules = [ruled(s, v) for s, v in zip(segs, views, strict=True)]
     score, lo, hi = _best_run(values(segs, rules))
